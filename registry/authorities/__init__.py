@@ -1,0 +1,1 @@
+"""Registration authorities (登记管理机关): the civil-affairs departments."""

@@ -1,0 +1,15 @@
+"""Wires every domain's commands into `flask --app wsgi ...`."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_cli(app: Flask) -> None:
+    from registry.demo.cli import demo_cli
+    from registry.divisions.cli import divisions_cli
+    from registry.organisations.cli import uscc_cli
+
+    app.cli.add_command(uscc_cli)
+    app.cli.add_command(divisions_cli)
+    app.cli.add_command(demo_cli)

@@ -1,0 +1,84 @@
+"""One typed configuration object, read from the environment.
+
+Every setting has a default that works on a laptop with no service running.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, fields
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _instance_dir() -> Path:
+    return Path(os.environ.get("INSTANCE_PATH", PROJECT_ROOT / "instance"))
+
+
+def _secret_key(instance: Path) -> str:
+    """Generated once and kept under instance/, so sessions survive restarts."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(key)
+    tmp.chmod(0o600)
+    tmp.replace(path)
+    return key
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key: str
+    instance_path: Path
+    redis_url: str | None = None
+    elasticsearch_url: str | None = None
+    search_backend: str = "database"
+    # Annual-report due dates (month, day) of the year after the reported year;
+    # configurable because provinces differ.
+    report_due_social: tuple[int, int] = (5, 31)
+    report_due_foundation: tuple[int, int] = (3, 31)
+    public_notice_days: int = 60
+    testing: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: os._Environ[str] | dict[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        instance = Path(env.get("INSTANCE_PATH", str(_instance_dir())))
+        database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'registry.sqlite3'}"
+        es = env.get("ELASTICSEARCH_URL") or None
+        return cls(
+            database_url=database_url,
+            secret_key=env.get("SECRET_KEY") or _secret_key(instance),
+            instance_path=instance,
+            redis_url=env.get("REDIS_URL") or None,
+            elasticsearch_url=es,
+            search_backend=env.get("SEARCH_BACKEND") or ("elasticsearch" if es else "database"),
+            report_due_social=_month_day(env.get("REPORT_DUE_SOCIAL"), (5, 31)),
+            report_due_foundation=_month_day(env.get("REPORT_DUE_FOUNDATION"), (3, 31)),
+            public_notice_days=int(env.get("PUBLIC_NOTICE_DAYS") or 60),
+        )
+
+    def replace(self, **changes: Any) -> Settings:
+        known = {f.name for f in fields(self)}
+        unknown = set(changes) - known
+        if unknown:
+            raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
+        return type(self)(**{**{f.name: getattr(self, f.name) for f in fields(self)}, **changes})
+
+
+def _month_day(value: str | None, default: tuple[int, int]) -> tuple[int, int]:
+    """Parse 'MM-DD' and check that it is a real day of the year."""
+    if not value:
+        return default
+    month, day = (int(part) for part in value.split("-", 1))
+    date(2001, month, day)  # raises ValueError on 02-30 and friends
+    return month, day

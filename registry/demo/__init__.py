@@ -1,0 +1,1 @@
+"""Demo data: a realistic, deterministic register for trying the service and benchmarking it."""

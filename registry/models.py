@@ -1,0 +1,14 @@
+"""Every model, imported once so that the metadata (and Alembic) sees the whole schema."""
+
+from registry.authorities.models import RegistrationAuthority
+from registry.community.models import CommunityOrganisation
+from registry.divisions.models import AdministrativeDivision
+from registry.organisations.models import ChangeRecord, Organisation
+
+__all__ = [
+    "AdministrativeDivision",
+    "ChangeRecord",
+    "CommunityOrganisation",
+    "Organisation",
+    "RegistrationAuthority",
+]

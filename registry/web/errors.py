@@ -1,0 +1,70 @@
+"""One handler: problem+json (RFC 9457) under /api/ and for JSON clients, a friendly page elsewhere."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, g, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from registry.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+# Relative type URIs resolve against the deployment serving them (RFC 9457 §3.1.1).
+PROBLEM_BASE = "/problems/"
+
+
+def wants_problem_json() -> bool:
+    if request.path.startswith("/api/") or request.path == "/healthz":
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json",
+                                                "application/problem+json"])
+    return best in ("application/json", "application/problem+json")
+
+
+def problem(status: int, title: str, detail: str, slug: str, **extra: Any) -> Response:
+    body = {
+        "type": PROBLEM_BASE + slug,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.path,
+        "request_id": g.get("request_id"),
+        **extra,
+    }
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    return response
+
+
+def _render(status: int, title: str, detail: str, slug: str, **extra: Any) -> Response:
+    if wants_problem_json():
+        return problem(status, title, detail, slug, **extra)
+    html = render_template("error.html", status=status, title=title, detail=detail)
+    return Response(html, status=status, mimetype="text/html")
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain(error: DomainError) -> Response:
+        return _render(error.http_status, error.title, error.message, error.slug, **error.details)
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException) -> Response:
+        status = error.code or 500
+        response = _render(status, error.name, error.description or error.name,
+                           error.name.lower().replace(" ", "-"))
+        for header in ("Retry-After", "Allow"):
+            if error.get_response().headers.get(header):
+                response.headers[header] = error.get_response().headers[header]
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception) -> Response:
+        log.exception("unhandled error", exc_info=error)
+        return _render(500, "Internal error",
+                       "Something went wrong on our side; nothing you sent was lost. "
+                       "Quote the request id when you report it.", "internal-error")
