@@ -15,7 +15,9 @@ from registry.extensions import db, migrate
 __all__ = ["create_app"]
 
 
-def create_app(config: Settings | dict[str, Any] | None = None, *, clock: Clock | None = None) -> Flask:
+def create_app(
+    config: Settings | dict[str, Any] | None = None, *, clock: Clock | None = None
+) -> Flask:
     """Config → extensions → blueprints → CLI.
 
     `config` is a Settings object, or a dict of settings that override the environment
@@ -68,12 +70,25 @@ def _migrations_dir() -> Any:
     return PROJECT_ROOT / "migrations"
 
 
+def _is_sqlite(dbapi_connection: Any) -> bool:
+    return type(dbapi_connection).__module__.startswith("sqlite3")
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # SQLite enforces foreign keys only when asked; WAL lets readers and the writer overlap.
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
+    if _is_sqlite(dbapi_connection):
+        # Let SQLAlchemy, not the sqlite3 module, say when transactions begin, so that
+        # savepoints and transactional DDL behave as on PostgreSQL.
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection: Any) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")

@@ -15,17 +15,21 @@ NO_AUTHORITY = frozenset({"710000", "810000", "820000"})
 
 
 def authority_name(division: AdministrativeDivision) -> str:
-    """The department's name as it is written: 民政部, 江苏省民政厅, 南京市民政局, 南京市玄武区民政局."""
+    """The department's name as written: 民政部, 江苏省民政厅, 南京市民政局, 南京市玄武区民政局."""
     if division.level is DivisionLevel.NATIONAL:
         return "民政部"
     if division.level is DivisionLevel.PROVINCE:
         suffix = "民政局" if division.code in MUNICIPALITIES else "民政厅"
         return division.name + suffix
     parent = division.parent
-    prefix = ""
-    if division.level is DivisionLevel.COUNTY and parent is not None:
-        if parent.level is DivisionLevel.PREFECTURE or parent.code in MUNICIPALITIES:
-            prefix = parent.name
+    # A county department carries its city's name (南京市玄武区); a province-administered
+    # county (仙桃市) does not.
+    named_after_parent = (
+        division.level is DivisionLevel.COUNTY
+        and parent is not None
+        and (parent.level is DivisionLevel.PREFECTURE or parent.code in MUNICIPALITIES)
+    )
+    prefix = parent.name if named_after_parent and parent is not None else ""
     return f"{prefix}{division.name}民政局"
 
 
@@ -37,8 +41,12 @@ def load_authorities(session: Session) -> int:
         .where(AdministrativeDivision.abolished_on.is_(None))
         .order_by(AdministrativeDivision.code)
     ).all()
-    order = [DivisionLevel.NATIONAL, DivisionLevel.PROVINCE, DivisionLevel.PREFECTURE,
-             DivisionLevel.COUNTY]
+    order = [
+        DivisionLevel.NATIONAL,
+        DivisionLevel.PROVINCE,
+        DivisionLevel.PREFECTURE,
+        DivisionLevel.COUNTY,
+    ]
     count = 0
     for level in order:
         for division in divisions:

@@ -48,10 +48,15 @@ class CommunityService:
         division = DivisionService(self.session).get(filing.division_code)
         if not division.code.startswith(authority.code[:4]):
             raise InvalidRecord(f"{division.name} is outside {authority.name}'s territory")
-        missing = [n for n in ("name", "person_in_charge", "domicile", "activity_scope")
-                   if not (getattr(filing, n) or "").strip()]
+        missing = [
+            n
+            for n in ("name", "person_in_charge", "domicile", "activity_scope")
+            if not (getattr(filing, n) or "").strip()
+        ]
         if missing:
-            raise InvalidRecord(f"required: {', '.join(missing)}", errors={m: "required" for m in missing})
+            raise InvalidRecord(
+                f"required: {', '.join(missing)}", errors={m: "required" for m in missing}
+            )
         name = filing.name.strip()
         if self.session.scalar(
             select(CommunityOrganisation.id).where(
@@ -62,9 +67,12 @@ class CommunityService:
         ):
             raise DuplicateName(f"{authority.name} already holds a filing named {name}", name=name)
         prefix = filing_number(authority.code, filing.filed_on.year, 0)[:-4]
-        count = self.session.scalar(
-            select(func.count()).where(CommunityOrganisation.filing_number.startswith(prefix))
-        ) or 0
+        count = (
+            self.session.scalar(
+                select(func.count()).where(CommunityOrganisation.filing_number.startswith(prefix))
+            )
+            or 0
+        )
         now = self.clock.now()
         record = CommunityOrganisation(
             filing_number=filing_number(authority.code, filing.filed_on.year, count + 1),
@@ -96,8 +104,9 @@ class CommunityService:
     def withdraw(self, number: str, *, on: date, reason: str) -> CommunityOrganisation:
         record = self.get(number)
         if record.status is FilingStatus.WITHDRAWN:
-            raise IllegalTransition(f"filing {number} is already withdrawn", status="withdrawn",
-                                    allowed=[])
+            raise IllegalTransition(
+                f"filing {number} is already withdrawn", status="withdrawn", allowed=[]
+            )
         if not (reason or "").strip():
             raise InvalidRecord("a reason is required to withdraw a filing")
         record.status = FilingStatus.WITHDRAWN

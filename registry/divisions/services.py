@@ -36,7 +36,9 @@ ABOLISHED: tuple[DivisionRow, ...] = (
     DivisionRow("120109", "大港区", DivisionLevel.COUNTY, "120000", date(2009, 11, 9), "120116"),
     DivisionRow("310103", "卢湾区", DivisionLevel.COUNTY, "310000", date(2011, 6, 8), "310101"),
     DivisionRow("310108", "闸北区", DivisionLevel.COUNTY, "310000", date(2015, 11, 4), "310106"),
-    DivisionRow("341400", "巢湖市", DivisionLevel.PREFECTURE, "340000", date(2011, 8, 22), "340181"),
+    DivisionRow(
+        "341400", "巢湖市", DivisionLevel.PREFECTURE, "340000", date(2011, 8, 22), "340181"
+    ),
     DivisionRow("341402", "居巢区", DivisionLevel.COUNTY, "341400", date(2011, 8, 22), "340181"),
     DivisionRow("371200", "莱芜市", DivisionLevel.PREFECTURE, "370000", date(2019, 1, 9), "370100"),
     DivisionRow("371202", "莱城区", DivisionLevel.COUNTY, "371200", date(2019, 1, 9), "370116"),
@@ -80,8 +82,12 @@ def load_divisions(session: Session) -> int:
     existing = {d.code: d for d in session.scalars(select(AdministrativeDivision))}
     rows = list(current_divisions()) + list(ABOLISHED)
     # Parents first, so that foreign keys hold on every database.
-    order = {DivisionLevel.NATIONAL: 0, DivisionLevel.PROVINCE: 1, DivisionLevel.PREFECTURE: 2,
-             DivisionLevel.COUNTY: 3}
+    order = {
+        DivisionLevel.NATIONAL: 0,
+        DivisionLevel.PROVINCE: 1,
+        DivisionLevel.PREFECTURE: 2,
+        DivisionLevel.COUNTY: 3,
+    }
     for row in sorted(rows, key=lambda r: (order[r.level], r.code)):
         division = existing.get(row.code)
         if division is None:

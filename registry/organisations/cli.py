@@ -16,8 +16,11 @@ def uscc_cli() -> None:
 
 @uscc_cli.command("check")
 @click.argument("codes", nargs=-1, required=True)
-@click.option("--kind", type=click.Choice(["social_group", "social_service_agency", "foundation"]),
-              help="Also check position 2 against this kind.")
+@click.option(
+    "--kind",
+    type=click.Choice(["social_group", "social_service_agency", "foundation"]),
+    help="Also check position 2 against this kind.",
+)
 @with_appcontext
 def check(codes: tuple[str, ...], kind: str | None) -> None:
     """Print one JSON object per code; exit 1 if any code is invalid."""

@@ -66,8 +66,15 @@ STATUS_FIELDS: Mapping[str, type] = {
 FIELD_TYPES: Mapping[str, type] = {**CHANGEABLE_FIELDS, **STATUS_FIELDS}
 
 REQUIRED_FIELDS = frozenset(
-    {"name", "legal_representative", "registered_funds", "domicile", "domicile_division_code",
-     "business_scope", "certificate_issued_on"}
+    {
+        "name",
+        "legal_representative",
+        "registered_funds",
+        "domicile",
+        "domicile_division_code",
+        "business_scope",
+        "certificate_issued_on",
+    }
 )
 
 
@@ -166,7 +173,9 @@ def as_of(
     if day < founded_on:
         return None
     state = dict(current)
-    later = [c for c in changes if c.effective_on > day and c.change_type is not ChangeType.REGISTRATION]
+    later = [
+        c for c in changes if c.effective_on > day and c.change_type is not ChangeType.REGISTRATION
+    ]
     for change in sorted(later, key=lambda c: (c.effective_on, c.id), reverse=True):
         if change.field in FIELD_TYPES:
             state[change.field] = decode(change.field, change.old_value)

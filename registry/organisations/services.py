@@ -237,18 +237,39 @@ class OrganisationService:
 
     # -- status --------------------------------------------------------------
 
-    def deregister(self, code: str, *, on: date, reason: str, basis: str | None = None,
-                   approved_by: str | None = None) -> Organisation:
+    def deregister(
+        self,
+        code: str,
+        *,
+        on: date,
+        reason: str,
+        basis: str | None = None,
+        approved_by: str | None = None,
+    ) -> Organisation:
         """注销登记."""
         return self._transition(code, S.DEREGISTERED, on, reason, basis, approved_by)
 
-    def revoke(self, code: str, *, on: date, reason: str, basis: str | None = None,
-               approved_by: str | None = None) -> Organisation:
+    def revoke(
+        self,
+        code: str,
+        *,
+        on: date,
+        reason: str,
+        basis: str | None = None,
+        approved_by: str | None = None,
+    ) -> Organisation:
         """撤销登记: an administrative penalty."""
         return self._transition(code, S.REVOKED, on, reason, basis, approved_by)
 
-    def cancel_certificate(self, code: str, *, on: date, reason: str, basis: str | None = None,
-                           approved_by: str | None = None) -> Organisation:
+    def cancel_certificate(
+        self,
+        code: str,
+        *,
+        on: date,
+        reason: str,
+        basis: str | None = None,
+        approved_by: str | None = None,
+    ) -> Organisation:
         """吊销登记证书: a charity's certificate cancelled."""
         organisation = self.find_by_uscc(code)
         if not organisation.is_charity:
@@ -260,13 +281,27 @@ class OrganisationService:
             )
         return self._transition(code, S.CERTIFICATE_CANCELLED, on, reason, basis, approved_by)
 
-    def reinstate(self, code: str, *, on: date, reason: str, basis: str | None = None,
-                  approved_by: str | None = None) -> Organisation:
+    def reinstate(
+        self,
+        code: str,
+        *,
+        on: date,
+        reason: str,
+        basis: str | None = None,
+        approved_by: str | None = None,
+    ) -> Organisation:
         """Undo a revocation or cancellation overturned on review or by a court."""
         return self._transition(code, S.ACTIVE, on, reason, basis, approved_by)
 
-    def _transition(self, code: str, target: OrganisationStatus, on: date, reason: str,
-                    basis: str | None, approved_by: str | None) -> Organisation:
+    def _transition(
+        self,
+        code: str,
+        target: OrganisationStatus,
+        on: date,
+        reason: str,
+        basis: str | None,
+        approved_by: str | None,
+    ) -> Organisation:
         organisation = self.find_by_uscc(code)
         current = organisation.status
         if not rules.may_transition(current, target):
@@ -286,8 +321,11 @@ class OrganisationService:
         if target is S.ACTIVE:
             self._ensure_name_free(organisation.authority, organisation.name)
         approver = self.authorities.get(approved_by) if approved_by else organisation.authority
-        for name, value in (("status", target), ("status_date", on),
-                            ("status_reason", reason.strip())):
+        for name, value in (
+            ("status", target),
+            ("status_date", on),
+            ("status_reason", reason.strip()),
+        ):
             self._write(organisation, ChangeType.STATUS, name, value, on, approver, basis)
         self._touch(organisation)
         self.session.flush()
@@ -295,9 +333,16 @@ class OrganisationService:
 
     # -- helpers -------------------------------------------------------------
 
-    def _write(self, organisation: Organisation, change_type: ChangeType, name: str, value: Any,
-               effective_on: date, approver: RegistrationAuthority,
-               basis: str | None) -> ChangeRecord:
+    def _write(
+        self,
+        organisation: Organisation,
+        change_type: ChangeType,
+        name: str,
+        value: Any,
+        effective_on: date,
+        approver: RegistrationAuthority,
+        basis: str | None,
+    ) -> ChangeRecord:
         record = ChangeRecord(
             organisation=organisation,
             change_type=change_type,
@@ -346,8 +391,9 @@ class OrganisationService:
                 uscc=taken,
             )
 
-    def _credit_code(self, given: str | None, kind: OrganisationKind,
-                     authority: RegistrationAuthority) -> str:
+    def _credit_code(
+        self, given: str | None, kind: OrganisationKind, authority: RegistrationAuthority
+    ) -> str:
         if given:
             result = self.check_uscc(given, kind.value)
             if not result.valid:

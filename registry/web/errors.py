@@ -1,4 +1,4 @@
-"""One handler: problem+json (RFC 9457) under /api/ and for JSON clients, a friendly page elsewhere."""
+"""One handler: problem+json (RFC 9457) under /api/ and for JSON clients, else a friendly page."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ PROBLEM_BASE = "/problems/"
 def wants_problem_json() -> bool:
     if request.path.startswith("/api/") or request.path == "/healthz":
         return True
-    best = request.accept_mimetypes.best_match(["text/html", "application/json",
-                                                "application/problem+json"])
+    best = request.accept_mimetypes.best_match(
+        ["text/html", "application/json", "application/problem+json"]
+    )
     return best in ("application/json", "application/problem+json")
 
 
@@ -55,8 +56,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response:
         status = error.code or 500
-        response = _render(status, error.name, error.description or error.name,
-                           error.name.lower().replace(" ", "-"))
+        response = _render(
+            status,
+            error.name,
+            error.description or error.name,
+            error.name.lower().replace(" ", "-"),
+        )
         for header in ("Retry-After", "Allow"):
             if error.get_response().headers.get(header):
                 response.headers[header] = error.get_response().headers[header]
@@ -65,6 +70,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> Response:
         log.exception("unhandled error", exc_info=error)
-        return _render(500, "Internal error",
-                       "Something went wrong on our side; nothing you sent was lost. "
-                       "Quote the request id when you report it.", "internal-error")
+        return _render(
+            500,
+            "Internal error",
+            "Something went wrong on our side; nothing you sent was lost. "
+            "Quote the request id when you report it.",
+            "internal-error",
+        )

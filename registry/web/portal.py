@@ -9,7 +9,7 @@ from registry import context
 from registry.extensions import db
 from registry.organisations.models import Organisation
 
-bp = Blueprint("portal", __name__)
+bp = Blueprint("portal", __name__, template_folder="templates")
 
 
 @bp.get("/healthz")
@@ -33,7 +33,9 @@ def healthz():  # type: ignore[no-untyped-def]
 def index():  # type: ignore[no-untyped-def]
     total = db.session.scalar(select(func.count()).select_from(Organisation)) or 0
     latest = db.session.scalars(
-        select(Organisation).order_by(Organisation.founded_on.desc(), Organisation.id.desc()).limit(20)
+        select(Organisation)
+        .order_by(Organisation.founded_on.desc(), Organisation.id.desc())
+        .limit(20)
     ).all()
     return render_template("index.html", total=total, latest=latest)
 
