@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import make_url
 from sqlalchemy.orm import Session
 
@@ -22,6 +23,14 @@ from registry.authorities.services import load_authorities
 from registry.clock import FixedClock
 from registry.divisions.services import load_divisions
 from registry.extensions import db
+
+
+class _JoinedSession(FlaskSession):
+    """Flask-SQLAlchemy's session picks the engine itself; in tests it must use the test's
+    connection, so that its outer transaction holds (and rolls back) every commit."""
+
+    def get_bind(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return self.bind if self.bind is not None else super().get_bind(*args, **kwargs)
 
 REQUIRE_ALL = os.environ.get("REQUIRE_ALL_SERVICES") == "1"
 #: a fixed "today" for every test: tests move the clock, never read the real one
@@ -131,7 +140,11 @@ def session(app: Flask) -> Iterator[Session]:
         outer = connection.begin()
         original = db.session
         db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+            {
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+                "class_": _JoinedSession,
+            }
         )
         try:
             yield db.session

@@ -80,3 +80,19 @@ def test_settings_from_the_environment(tmp_path):
         Settings.from_env({"INSTANCE_PATH": str(tmp_path), "REPORT_DUE_SOCIAL": "02-30"})
     with pytest.raises(TypeError, match="unknown settings"):
         settings.replace(no_such_setting=1)
+
+
+def test_healthz_reports_redis_when_configured(app, session):
+    import os
+
+    from registry import create_app
+    from tests.conftest import need_service
+
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        need_service("REDIS_URL is not set, so the Redis check does not run")
+    settings = app.extensions["registry.settings"]
+    with_redis = create_app(settings.replace(redis_url=url))
+    assert with_redis.test_client().get("/healthz").get_json()["redis"] == {"ok": True}
+    broken = create_app(settings.replace(redis_url="redis://127.0.0.1:1/0"))
+    assert broken.test_client().get("/healthz").get_json()["redis"] == {"ok": False}

@@ -26,7 +26,20 @@ def healthz():  # type: ignore[no-untyped-def]
         "database": {"dialect": engine.dialect.name, "ok": database_ok},
         "search": {"backend": settings.search_backend},
     }
+    if settings.redis_url:
+        # Redis holds rate-limit counters only; its loss degrades, never stops, the service.
+        body["redis"] = {"ok": _redis_ok(settings.redis_url)}
     return jsonify(body), (200 if database_ok else 503)
+
+
+def _redis_ok(url: str) -> bool:
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
 
 
 @bp.get("/")
