@@ -32,6 +32,7 @@ class _JoinedSession(FlaskSession):
     def get_bind(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         return self.bind if self.bind is not None else super().get_bind(*args, **kwargs)
 
+
 REQUIRE_ALL = os.environ.get("REQUIRE_ALL_SERVICES") == "1"
 #: a fixed "today" for every test: tests move the clock, never read the real one
 TEST_NOW = datetime(2026, 6, 15, 2, 0, tzinfo=UTC)
