@@ -22,10 +22,11 @@ def authority_name(division: AdministrativeDivision) -> str:
         suffix = "民政局" if division.code in MUNICIPALITIES else "民政厅"
         return division.name + suffix
     parent = division.parent
-    # A county department carries its city's name (南京市玄武区); a province-administered
-    # county (仙桃市) does not.
+    # A district's department carries its city's name (南京市玄武区民政局); counties and
+    # county-level cities stand alone (会宁县民政局, 孟州市民政局).
     named_after_parent = (
         division.level is DivisionLevel.COUNTY
+        and division.name.endswith("区")
         and parent is not None
         and (parent.level is DivisionLevel.PREFECTURE or parent.code in MUNICIPALITIES)
     )

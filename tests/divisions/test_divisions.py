@@ -63,6 +63,8 @@ def test_loading_again_changes_nothing(session):
         ("320102", "南京市玄武区民政局", DivisionLevel.COUNTY),
         ("110101", "北京市东城区民政局", DivisionLevel.COUNTY),
         ("429004", "仙桃市民政局", DivisionLevel.COUNTY),
+        ("410883", "孟州市民政局", DivisionLevel.COUNTY),
+        ("620422", "会宁县民政局", DivisionLevel.COUNTY),
     ],
 )
 def test_authorities_as_in_reality(session, code, name, level):
