@@ -52,6 +52,10 @@ def create_app(
 
     register_web(app)
 
+    from openapi import init_api
+
+    init_api(app)
+
     from registry.cli import register_cli
 
     register_cli(app)

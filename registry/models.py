@@ -3,12 +3,14 @@
 from registry.authorities.models import RegistrationAuthority
 from registry.community.models import CommunityOrganisation
 from registry.divisions.models import AdministrativeDivision
+from registry.feed.models import FeedEntry
 from registry.organisations.models import ChangeRecord, Organisation
 
 __all__ = [
     "AdministrativeDivision",
     "ChangeRecord",
     "CommunityOrganisation",
+    "FeedEntry",
     "Organisation",
     "RegistrationAuthority",
 ]

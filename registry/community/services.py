@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from registry.authorities.models import RegistrationAuthority
 from registry.authorities.services import AuthorityService
 from registry.clock import Clock
 from registry.community.models import CommunityOrganisation, FilingStatus
+from registry.community.public import community_record, community_record_from_row
 from registry.divisions.models import DivisionLevel
 from registry.divisions.services import DivisionService
 from registry.errors import DuplicateName, IllegalTransition, InvalidRecord, NotFound
+from registry.feed.models import FeedOperation
+from registry.feed.services import FeedService
+from registry.organisations.listing import division_prefix
 
 
 @dataclass
@@ -91,6 +98,7 @@ class CommunityService:
         )
         self.session.add(record)
         self.session.flush()
+        self._publish(record, FeedOperation.CREATED)
         return record
 
     def get(self, number: str) -> CommunityOrganisation:
@@ -115,4 +123,73 @@ class CommunityService:
         record.updated_at = self.clock.now()
         record.version += 1
         self.session.flush()
+        self._publish(record, FeedOperation.REMOVED)
         return record
+
+    def _publish(self, record: CommunityOrganisation, operation: FeedOperation) -> None:
+        FeedService(self.session).publish(
+            "community-organisations",
+            record.filing_number,
+            record.version,
+            operation,
+            community_record(record),
+            self.clock.now(),
+        )
+
+
+@dataclass(frozen=True)
+class FilingFilter:
+    authority: str | None = None
+    division: str | None = None
+    status: str | None = None
+    filed_from: date | None = None
+    filed_to: date | None = None
+
+
+class CommunityListing:
+    """Filings in bulk, in filing-number order: keyset-paged or streamed."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def _query(self, filters: FilingFilter) -> Any:
+        C, RA = CommunityOrganisation, RegistrationAuthority
+        query = select(
+            *C.__table__.c, RA.code.label("authority_code"), RA.name.label("authority_name")
+        ).join(RA, C.authority_id == RA.id)
+        if filters.authority:
+            query = query.where(RA.code == filters.authority)
+        if filters.division:
+            prefix = division_prefix(filters.division)
+            if prefix:
+                query = query.where(C.division_code.startswith(prefix, autoescape=True))
+        if filters.status:
+            query = query.where(C.status == filters.status)
+        if filters.filed_from:
+            query = query.where(C.filed_on >= filters.filed_from)
+        if filters.filed_to:
+            query = query.where(C.filed_on <= filters.filed_to)
+        return query.order_by(C.filing_number)
+
+    @staticmethod
+    def _record(row: Any) -> dict[str, Any]:
+        m = row._mapping
+        return community_record_from_row(dict(m), m["authority_code"], m["authority_name"])
+
+    def page(
+        self, filters: FilingFilter, after: str | None, limit: int
+    ) -> tuple[list[dict[str, Any]], str | None, datetime | None]:
+        query = self._query(filters)
+        if after:
+            query = query.where(CommunityOrganisation.filing_number > after)
+        rows = self.session.execute(query.limit(limit + 1)).all()
+        more = len(rows) > limit
+        rows = rows[:limit]
+        last = rows[-1]._mapping["filing_number"] if more and rows else None
+        modified = max((r._mapping["updated_at"] for r in rows), default=None)
+        return [self._record(r) for r in rows], last, modified
+
+    def stream(self, filters: FilingFilter) -> Iterator[dict[str, Any]]:
+        result = self.session.execute(self._query(filters).execution_options(yield_per=1000))
+        for row in result:
+            yield self._record(row)

@@ -28,9 +28,11 @@ from registry.clock import Clock
 from registry.community.models import CommunityOrganisation, FilingStatus
 from registry.community.services import filing_number
 from registry.demo import names as vocab
+from registry.demo.feed import feed_rows
 from registry.demo.names import Place, build_places
 from registry.divisions.models import AdministrativeDivision, DivisionLevel
 from registry.divisions.services import DivisionRow, load_divisions
+from registry.feed.services import FeedService
 from registry.organisations import uscc
 from registry.organisations.models import (
     ChangeRecord,
@@ -533,9 +535,18 @@ def seed_register(
         "community filings": ((CommunityOrganisation.__table__, filings),),
     }
 
+    authorities = {
+        i: (code, name)
+        for i, code, name in session.execute(
+            select(RegistrationAuthority.id, RegistrationAuthority.code, RegistrationAuthority.name)
+        )
+    }
+    feed = FeedService(session)
+
     def flush(stage: str) -> None:
         tables = batches[stage]
         count = len(tables[0][1])
+        feed.publish_many(feed_rows(stage, tables[0][1], authorities, clock.now()))
         for table, rows in tables:
             if rows:
                 session.execute(insert(table), rows)

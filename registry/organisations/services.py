@@ -22,6 +22,8 @@ from registry.errors import (
     InvalidUscc,
     NotFound,
 )
+from registry.feed.models import FeedOperation
+from registry.feed.services import FeedService
 from registry.organisations import rules, uscc
 from registry.organisations.models import (
     ChangeRecord,
@@ -31,6 +33,8 @@ from registry.organisations.models import (
     OrganisationKind,
     OrganisationStatus,
 )
+from registry.organisations.public import organisation_record
+from registry.public import plain
 
 S = OrganisationStatus
 
@@ -75,6 +79,7 @@ class OrganisationService:
         self.clock = clock
         self.divisions = DivisionService(session)
         self.authorities = AuthorityService(session)
+        self.feed = FeedService(session)
 
     # -- reading -------------------------------------------------------------
 
@@ -125,6 +130,24 @@ class OrganisationService:
             as_of=day,
             fields=state,
         )
+
+    def public_record(self, code: str, as_of: date | None = None) -> dict[str, Any]:
+        """The public record now, or as it stood at the end of `as_of` (then without
+        updated_at and version, which belong to the present)."""
+        organisation = self.find_by_uscc(code)
+        record = organisation_record(organisation)
+        if as_of is None:
+            return record
+        state = self.as_of(code, as_of)
+        if state is None:
+            raise NotFound(
+                f"{organisation.name} was registered on {organisation.founded_on}, "
+                f"after {as_of.isoformat()}",
+                uscc=organisation.uscc,
+            )
+        record.update({name: plain(value) for name, value in state.fields.items()})
+        del record["updated_at"], record["version"]
+        return record
 
     def check_uscc(self, code: str, kind: str | None = None) -> uscc.UsccResult:
         return uscc.validate(code, kind=kind, division_status=self.divisions.status)
@@ -191,6 +214,7 @@ class OrganisationService:
             )
         )
         self.session.flush()
+        self._publish(organisation, FeedOperation.CREATED)
         return organisation
 
     def record_change(
@@ -232,7 +256,8 @@ class OrganisationService:
         ]
         if records:
             self._touch(organisation)
-        self.session.flush()
+            self.session.flush()
+            self._publish(organisation, FeedOperation.UPDATED)
         return records
 
     # -- status --------------------------------------------------------------
@@ -329,6 +354,8 @@ class OrganisationService:
             self._write(organisation, ChangeType.STATUS, name, value, on, approver, basis)
         self._touch(organisation)
         self.session.flush()
+        removed = target is not S.ACTIVE
+        self._publish(organisation, FeedOperation.REMOVED if removed else FeedOperation.RESTORED)
         return organisation
 
     # -- helpers -------------------------------------------------------------
@@ -359,6 +386,17 @@ class OrganisationService:
         setattr(organisation, name, value)
         self.session.add(record)
         return record
+
+    def _publish(self, organisation: Organisation, operation: FeedOperation) -> None:
+        """Into the change feed (and so to mirrors and the search index), in this transaction."""
+        self.feed.publish(
+            "organisations",
+            organisation.uscc,
+            organisation.version,
+            operation,
+            organisation_record(organisation),
+            self.clock.now(),
+        )
 
     def _touch(self, organisation: Organisation) -> None:
         organisation.updated_at = self.clock.now()

@@ -48,6 +48,22 @@ def _render(status: int, title: str, detail: str, slug: str, **extra: Any) -> Re
     return Response(html, status=status, mimetype="text/html")
 
 
+def _field_errors(messages: Any, prefix: str = "") -> list[dict[str, str]]:
+    """Flatten webargs' nested messages into [{field, message}], locations left out."""
+    found: list[dict[str, str]] = []
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            name = key if key not in ("query", "json", "path", "form", "headers") else ""
+            found += _field_errors(value, f"{prefix}.{name}".strip(".") if name else prefix)
+    elif isinstance(messages, list):
+        for item in messages:
+            if isinstance(item, str):
+                found.append({"field": prefix or "request", "message": item})
+            else:
+                found += _field_errors(item, prefix)
+    return found
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(error: DomainError) -> Response:
@@ -56,12 +72,15 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response:
         status = error.code or 500
-        response = _render(
-            status,
-            error.name,
-            error.description or error.name,
-            error.name.lower().replace(" ", "-"),
-        )
+        extra: dict[str, Any] = {}
+        detail = error.description or error.name
+        # webargs puts the field errors of a 422 here: {"query": {"limit": ["..."]}}
+        messages = (getattr(error, "data", None) or {}).get("messages")
+        if messages:
+            extra["errors"] = _field_errors(messages)
+            detail = "; ".join(f"{e['field']}: {e['message']}" for e in extra["errors"])
+        slug = error.name.lower().replace(" ", "-")
+        response = _render(status, error.name, detail, slug, **extra)
         for header in ("Retry-After", "Allow"):
             if error.get_response().headers.get(header):
                 response.headers[header] = error.get_response().headers[header]

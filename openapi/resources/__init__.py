@@ -1,0 +1,18 @@
+"""Every public resource, one blueprint each."""
+
+from __future__ import annotations
+
+from flask_smorest import Api
+
+
+def register_resources(api: Api) -> None:
+    from openapi.resources.authorities.routes import bp as authorities
+    from openapi.resources.changes.routes import bp as changes
+    from openapi.resources.community.routes import bp as community
+    from openapi.resources.divisions.routes import bp as divisions
+    from openapi.resources.organisations.routes import bp as organisations
+    from openapi.resources.stats.routes import bp as stats
+    from openapi.resources.uscc.routes import bp as uscc
+
+    for blueprint in (organisations, community, divisions, authorities, uscc, changes, stats):
+        api.register_blueprint(blueprint)

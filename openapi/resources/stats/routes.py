@@ -1,0 +1,22 @@
+"""/api/v1/stats: counts of the register."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from openapi.resources.stats.schemas import StatsSchema
+from registry.extensions import db
+from registry.organisations.stats import register_stats
+
+bp = Blueprint(
+    "stats", __name__, url_prefix="/api/v1/stats", description="Statistics of the register (统计)"
+)
+
+
+@bp.route("")
+class Stats(MethodView):
+    @bp.response(200, StatsSchema)
+    def get(self):
+        """Counts by kind, status, province and founding year."""
+        return register_stats(db.session)

@@ -1,0 +1,1 @@
+"""Bulk data: the public datasets as CSV, JSON Lines and Parquet, with a manifest."""
