@@ -46,7 +46,7 @@ def register_conventions(app: Flask) -> None:
             r"/api/*": {
                 "origins": "*",
                 "methods": ["GET", "HEAD", "OPTIONS"],
-                "expose_headers": EXPOSED,
+                "expose_headers": EXPOSED, "send_wildcard": True,
             }
         },
     )

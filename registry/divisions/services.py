@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.divisions.models import AdministrativeDivision, DivisionLevel
-from registry.errors import UnknownDivision
+from registry.errors import NotFound, UnknownDivision
 
 NATIONAL_CODE = "100000"
 
@@ -111,6 +111,13 @@ class DivisionService:
         division = self.session.get(AdministrativeDivision, code)
         if division is None:
             raise UnknownDivision(f"unknown administrative division code {code}", code=code)
+        return division
+
+    def find(self, code: str) -> AdministrativeDivision:
+        """A division asked for by code: absent is 'not found', not a bad input."""
+        division = self.session.get(AdministrativeDivision, code)
+        if division is None:
+            raise NotFound(f"no administrative division with code {code}", code=code)
         return division
 
     def status(self, code: str) -> str | None:

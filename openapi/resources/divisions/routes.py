@@ -59,7 +59,7 @@ class Division(MethodView):
     def get(self, code: str):
         """One division with its path from the province and its children."""
         service = context.divisions()
-        division = service.get(code)
+        division = service.find(code)
         path = [] if division.code == "100000" else [division_record(d) for d in service.path(code)]
         return {
             **division_record(division),
