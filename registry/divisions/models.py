@@ -37,9 +37,7 @@ class AdministrativeDivision(db.Model):
     #: where an abolished division's territory went, when one successor is known
     successor_code: Mapped[str | None] = mapped_column(String(6))
 
-    parent: Mapped[AdministrativeDivision | None] = relationship(
-        remote_side=[code], lazy="joined", join_depth=2
-    )
+    parent: Mapped[AdministrativeDivision | None] = relationship(remote_side=[code])
 
     @property
     def is_current(self) -> bool:

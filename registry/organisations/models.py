@@ -105,7 +105,7 @@ class Organisation(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     authority: Mapped[RegistrationAuthority] = relationship(lazy="joined")
-    domicile_division: Mapped[AdministrativeDivision] = relationship(lazy="joined")
+    domicile_division: Mapped[AdministrativeDivision] = relationship()
     changes: Mapped[list[ChangeRecord]] = relationship(
         back_populates="organisation",
         order_by="(ChangeRecord.effective_on, ChangeRecord.id)",
