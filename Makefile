@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 DEMO_ORGS ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test lint bench-seed clean
+.PHONY: run test lint spec fuzz bench-seed bench-api clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -27,9 +27,21 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Schemathesis against gunicorn on a seeded register, as CI runs it (.ci/fuzz).
+fuzz: $(VENV)/.installed
+	bash .ci/fuzz
+
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The committed OpenAPI document; tests/api/test_spec.py fails when it is stale.
+spec: $(VENV)/.installed
+	$(BIN)/flask openapi write --format json openapi/openapi.json
+
+bench-api: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	$(BIN)/python bench/api.py
 
 bench-seed: $(VENV)/.installed
 	$(BIN)/python bench/seed.py

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import http
 from pathlib import Path
 
 from flask import Flask, send_from_directory
 from flask_smorest import Api as _Api
+from marshmallow import INCLUDE, Schema, fields
 
 SPEC_FILE = Path(__file__).with_name("openapi.json")
 
@@ -27,10 +29,48 @@ Open data of the register of social organisations and charities (社会组织登
 """
 
 
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class ProblemSchema(Schema):
+    """RFC 9457 problem details, as registry.web.errors renders every error."""
+
+    class Meta:
+        ordered = True
+        unknown = INCLUDE  # a problem type may add members (RFC 9457 §3.2)
+
+    type = fields.String(required=True, metadata={"description": "URI of the problem type"})
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
+    instance = fields.String(required=True, metadata={"description": "The request's path"})
+    request_id = fields.String(allow_none=True, metadata={"description": "Quote it when asking"})
+    errors = fields.Raw(metadata={"description": "The field errors, when there are some"})
+
+
 class Api(_Api):
+    ERROR_SCHEMA = ProblemSchema
+
     def _register_error_handlers(self) -> None:
         # One handler for the whole app (registry.web.errors) renders problem+json.
         pass
+
+    def _register_responses(self) -> None:
+        # flask-smorest documents errors as application/json with its own schema; ours
+        # are problem+json.
+        for status in http.HTTPStatus:
+            response: dict = {"description": status.phrase}
+            if status >= 400:
+                response["content"] = {PROBLEM_CONTENT_TYPE: {"schema": ProblemSchema}}
+            self.spec.components.response(status.name, response, lazy=True)
+        self.spec.components.response(
+            self.DEFAULT_ERROR_RESPONSE_NAME,
+            {
+                "description": "Error (problem details)",
+                "content": {PROBLEM_CONTENT_TYPE: {"schema": ProblemSchema}},
+            },
+            lazy=True,
+        )
 
 
 def init_api(app: Flask) -> Api:
@@ -52,6 +92,19 @@ def init_api(app: Flask) -> Api:
                 },
             },
             "servers": [{"url": "/"}],
+            "components": {
+                "securitySchemes": {
+                    "ApiKey": {
+                        "type": "apiKey",
+                        "in": "header",
+                        "name": "X-API-Key",
+                        "description": "Optional: raises the rate limits. An unknown, "
+                        "expired or revoked key is refused with 401.",
+                    }
+                }
+            },
+            # Either no key at all or a key: anonymous use is the normal case.
+            "security": [{}, {"ApiKey": []}],
         },
     )
     api = Api(app)

@@ -46,7 +46,8 @@ def register_conventions(app: Flask) -> None:
             r"/api/*": {
                 "origins": "*",
                 "methods": ["GET", "HEAD", "OPTIONS"],
-                "expose_headers": EXPOSED, "send_wildcard": True,
+                "expose_headers": EXPOSED,
+                "send_wildcard": True,
             }
         },
     )

@@ -40,6 +40,21 @@ def schema_for(name: str, specs: Sequence[FieldSpec], **extra: fields.Field) -> 
     return type(name, (Schema,), attrs)
 
 
+#: what format=csv and format=jsonl answer, merged into a list operation's 200 (bp.doc)
+STREAMED = {
+    "responses": {
+        200: {  # flask-smorest keys its own responses by int: a "200" would replace it
+            "content": {
+                "text/csv": {"schema": {"type": "string", "description": "UTF-8 with BOM"}},
+                "application/x-ndjson": {
+                    "schema": {"type": "string", "description": "One JSON record a line"}
+                },
+            }
+        }
+    }
+}
+
+
 class FormatArgs(Schema):
     format = fields.String(
         load_default="json",

@@ -21,7 +21,8 @@ MAX_ID = 2**62
 class PageArgs(Schema):
     cursor = fields.String(
         load_default=None,
-        validate=validate.Length(max=400),
+        # base64url without padding, as encode_cursor writes it
+        validate=[validate.Length(max=400), validate.Regexp(r"^[A-Za-z0-9_-]*$")],
         metadata={"description": "Opaque cursor from the previous page's `next_cursor`."},
     )
     limit = fields.Integer(

@@ -56,6 +56,10 @@ def create_app(
 
     init_api(app)
 
+    from registry.ratelimit import init_rate_limits
+
+    init_rate_limits(app)
+
     from registry.cli import register_cli
 
     register_cli(app)

@@ -6,6 +6,7 @@ from flask import Flask
 
 
 def register_cli(app: Flask) -> None:
+    from registry.apikeys.cli import apikeys_cli
     from registry.demo.cli import demo_cli
     from registry.divisions.cli import divisions_cli
     from registry.organisations.cli import uscc_cli
@@ -13,3 +14,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(uscc_cli)
     app.cli.add_command(divisions_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(apikeys_cli)

@@ -47,6 +47,17 @@ class Settings:
     report_due_foundation: tuple[int, int] = (3, 31)
     public_notice_days: int = 60
     testing: bool = False
+    # Rate limits of the public API (limits' syntax: "60/minute;1000/hour"); keys are per
+    # API key, anonymous per client IP. None: on, except in testing (one client sends
+    # every test's requests); RATE_LIMIT_ENABLED=0 turns them off, e.g. for fuzzing.
+    rate_limit_enabled: bool | None = None
+    rate_limit_anonymous: str = "60/minute;1000/hour"
+    rate_limit_key: str = "600/minute;20000/hour"
+    rate_limit_partner: str = "3000/minute;100000/hour"
+    #: namespaces the counters, so that deployments can share one Redis
+    rate_limit_key_prefix: str = "registry"
+    #: behind a reverse proxy that appends the client to X-Forwarded-For; never trust it otherwise
+    trusted_proxy: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -65,6 +76,12 @@ class Settings:
             report_due_social=_month_day(env.get("REPORT_DUE_SOCIAL"), (5, 31)),
             report_due_foundation=_month_day(env.get("REPORT_DUE_FOUNDATION"), (3, 31)),
             public_notice_days=int(env.get("PUBLIC_NOTICE_DAYS") or 60),
+            rate_limit_enabled=_flag(env.get("RATE_LIMIT_ENABLED"), None),
+            rate_limit_anonymous=env.get("RATE_LIMIT_ANONYMOUS") or cls.rate_limit_anonymous,
+            rate_limit_key=env.get("RATE_LIMIT_KEY") or cls.rate_limit_key,
+            rate_limit_partner=env.get("RATE_LIMIT_PARTNER") or cls.rate_limit_partner,
+            rate_limit_key_prefix=env.get("RATE_LIMIT_KEY_PREFIX") or cls.rate_limit_key_prefix,
+            trusted_proxy=bool(_flag(env.get("TRUSTED_PROXY"), False)),
         )
 
     def replace(self, **changes: Any) -> Settings:
@@ -73,6 +90,12 @@ class Settings:
         if unknown:
             raise TypeError(f"unknown settings: {', '.join(sorted(unknown))}")
         return type(self)(**{**{f.name: getattr(self, f.name) for f in fields(self)}, **changes})
+
+
+def _flag(value: str | None, default: bool | None) -> bool | None:
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() not in ("0", "false", "no", "off")
 
 
 def _month_day(value: str | None, default: tuple[int, int]) -> tuple[int, int]:

@@ -1,5 +1,6 @@
 """Every model, imported once so that the metadata (and Alembic) sees the whole schema."""
 
+from registry.apikeys.models import ApiKey
 from registry.authorities.models import RegistrationAuthority
 from registry.community.models import CommunityOrganisation
 from registry.divisions.models import AdministrativeDivision
@@ -8,6 +9,7 @@ from registry.organisations.models import ChangeRecord, Organisation
 
 __all__ = [
     "AdministrativeDivision",
+    "ApiKey",
     "ChangeRecord",
     "CommunityOrganisation",
     "FeedEntry",

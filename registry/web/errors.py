@@ -81,7 +81,7 @@ def register_error_handlers(app: Flask) -> None:
             detail = "; ".join(f"{e['field']}: {e['message']}" for e in extra["errors"])
         slug = error.name.lower().replace(" ", "-")
         response = _render(status, error.name, detail, slug, **extra)
-        for header in ("Retry-After", "Allow"):
+        for header in ("Retry-After", "Allow", "WWW-Authenticate"):
             if error.get_response().headers.get(header):
                 response.headers[header] = error.get_response().headers[header]
         return response

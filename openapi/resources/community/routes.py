@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from openapi.conventions import set_last_modified
-from openapi.fields import stream
+from openapi.fields import STREAMED, stream
 from openapi.pagination import decode_cursor, encode_cursor, link_header, next_link
 from openapi.resources.community.schemas import CommunityArgs, CommunityPageSchema, CommunitySchema
 from registry import context
@@ -28,6 +28,7 @@ bp = Blueprint(
 class Filings(MethodView):
     @bp.arguments(CommunityArgs, location="query", as_kwargs=True)
     @bp.response(200, CommunityPageSchema)
+    @bp.doc(**STREAMED)
     def get(self, cursor: str | None, limit: int, format: str, **args: Any):
         """List filings, filtered; keyset-paged, or streamed whole as CSV / JSON Lines."""
         filters = FilingFilter(**args)

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from openapi.conventions import set_last_modified
-from openapi.fields import stream
+from openapi.fields import STREAMED, stream
 from openapi.pagination import bounded_int, decode_cursor, encode_cursor, link_header, next_link
 from openapi.resources.organisations.schemas import (
     USCC_PARAM,
@@ -49,12 +49,7 @@ _FILTERS = (
 class Organisations(MethodView):
     @bp.arguments(OrganisationArgs, location="query", as_kwargs=True)
     @bp.response(200, OrganisationPageSchema)
-    @bp.alt_response(
-        200,
-        description="format=csv or jsonl: the whole result, streamed",
-        content_type="text/csv",
-        success=True,
-    )
+    @bp.doc(**STREAMED)
     def get(self, cursor: str | None, limit: int, format: str, sort: str, **args: Any):
         """List organisations, filtered; keyset-paged, or streamed whole as CSV / JSON Lines."""
         filters = OrganisationFilter(**{k: args.get(k) for k in _FILTERS})

@@ -1,0 +1,1 @@
+"""API keys: issued by officers from the command line, they raise a client's rate limits."""
