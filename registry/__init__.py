@@ -60,6 +60,11 @@ def create_app(
 
     init_rate_limits(app)
 
+    from search.indexing import install as install_search_indexing
+
+    # The database index follows every commit; Elasticsearch gets the feed after it.
+    install_search_indexing()
+
     from registry.cli import register_cli
 
     register_cli(app)

@@ -9,9 +9,13 @@ def register_cli(app: Flask) -> None:
     from registry.apikeys.cli import apikeys_cli
     from registry.demo.cli import demo_cli
     from registry.divisions.cli import divisions_cli
+    from registry.exports.cli import export_cli
     from registry.organisations.cli import uscc_cli
+    from search.cli import search_cli
 
     app.cli.add_command(uscc_cli)
     app.cli.add_command(divisions_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(export_cli)
     app.cli.add_command(apikeys_cli)
+    app.cli.add_command(search_cli)

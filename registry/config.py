@@ -41,6 +41,10 @@ class Settings:
     redis_url: str | None = None
     elasticsearch_url: str | None = None
     search_backend: str = "database"
+    elasticsearch_alias: str = "registry-organisations"
+    #: deliver the change feed to Elasticsearch right after each commit (the relay's loop
+    #: catches up on anything this misses)
+    search_deliver_on_commit: bool = True
     # Annual-report due dates (month, day) of the year after the reported year;
     # configurable because provinces differ.
     report_due_social: tuple[int, int] = (5, 31)
@@ -73,6 +77,8 @@ class Settings:
             redis_url=env.get("REDIS_URL") or None,
             elasticsearch_url=es,
             search_backend=env.get("SEARCH_BACKEND") or ("elasticsearch" if es else "database"),
+            elasticsearch_alias=env.get("ELASTICSEARCH_ALIAS") or "registry-organisations",
+            search_deliver_on_commit=env.get("SEARCH_DELIVER_ON_COMMIT", "1") != "0",
             report_due_social=_month_day(env.get("REPORT_DUE_SOCIAL"), (5, 31)),
             report_due_foundation=_month_day(env.get("REPORT_DUE_FOUNDATION"), (3, 31)),
             public_notice_days=int(env.get("PUBLIC_NOTICE_DAYS") or 60),

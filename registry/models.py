@@ -6,6 +6,8 @@ from registry.community.models import CommunityOrganisation
 from registry.divisions.models import AdministrativeDivision
 from registry.feed.models import FeedEntry
 from registry.organisations.models import ChangeRecord, Organisation
+from search.models import SearchDocument
+from search.outbox import RelayCursor
 
 __all__ = [
     "AdministrativeDivision",
@@ -15,4 +17,6 @@ __all__ = [
     "FeedEntry",
     "Organisation",
     "RegistrationAuthority",
+    "RelayCursor",
+    "SearchDocument",
 ]

@@ -7,12 +7,26 @@ from flask_smorest import Api
 
 def register_resources(api: Api) -> None:
     from openapi.resources.authorities.routes import bp as authorities
+    from openapi.resources.catalog.routes import bp as catalog
     from openapi.resources.changes.routes import bp as changes
     from openapi.resources.community.routes import bp as community
     from openapi.resources.divisions.routes import bp as divisions
+    from openapi.resources.exports.routes import bp as exports
     from openapi.resources.organisations.routes import bp as organisations
+    from openapi.resources.search.routes import bp as search
     from openapi.resources.stats.routes import bp as stats
     from openapi.resources.uscc.routes import bp as uscc
 
-    for blueprint in (organisations, community, divisions, authorities, uscc, changes, stats):
+    for blueprint in (
+        organisations,
+        search,
+        community,
+        divisions,
+        authorities,
+        uscc,
+        changes,
+        stats,
+        exports,
+        catalog,
+    ):
         api.register_blueprint(blueprint)

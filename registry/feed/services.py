@@ -14,6 +14,9 @@ from sqlalchemy.orm import Session
 from registry.feed.models import FeedEntry, FeedOperation
 
 MAX_CURSOR = 2**62
+#: session.info key: the records published in the session's current transaction, which
+#: subscribers (the database search index) take up before it commits
+PENDING = "feed.pending"
 
 
 def _txid(session: Session) -> Any:
@@ -57,9 +60,11 @@ class FeedService:
                 recorded_at=at,
             )
         )
+        self.session.info.setdefault(PENDING, []).append((dataset, record))
 
     def publish_many(self, rows: Iterable[dict[str, Any]]) -> int:
         """Bulk form for loaders: rows with dataset, key, version, operation, record, at."""
+        rows = list(rows)
         batch = [
             {
                 "dataset": r["dataset"],
@@ -77,6 +82,8 @@ class FeedService:
             if txid is not None:
                 statement = statement.values(txid=txid)
             self.session.execute(statement, batch)
+            pending = self.session.info.setdefault(PENDING, [])
+            pending.extend((r["dataset"], r["record"]) for r in rows)
         return len(batch)
 
     def read(self, since: int = 0, limit: int = 1000, dataset: str | None = None) -> FeedPage:

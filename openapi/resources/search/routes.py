@@ -1,0 +1,66 @@
+"""/api/v1/search and /api/v1/search/suggest."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from openapi.pagination import link_header, next_link
+from openapi.resources.search.schemas import (
+    SearchArgs,
+    SearchResultSchema,
+    SuggestArgs,
+    SuggestSchema,
+)
+from registry.errors import InvalidRecord
+from registry.extensions import db
+from search.backends.base import SearchRequest, decode_after, encode_after
+from search.service import SearchService
+
+bp = Blueprint("search", __name__, url_prefix="/api/v1/search",
+               description="Search the register (检索)")  # fmt: skip
+
+
+@bp.route("")
+class Search(MethodView):
+    @bp.arguments(SearchArgs, location="query", as_kwargs=True)
+    @bp.response(200, SearchResultSchema)
+    def get(self, cursor: str | None = None, **args: Any):
+        """Search organisations by name, pinyin, code, person or place, with facets."""
+        after = None
+        if cursor:
+            try:
+                after = decode_after(cursor)
+            except ValueError:
+                raise InvalidRecord(
+                    "cursor is not valid: pass next_cursor unchanged",
+                    errors={"cursor": "not a cursor of this search"},
+                ) from None
+        result = SearchService.for_app(db.session).search(SearchRequest(after=after, **args))
+        next_cursor = encode_after(result.after) if result.after else None
+        url = next_link(next_cursor)
+        body = {
+            "items": [asdict(hit) for hit in result.hits],
+            "total": result.total,
+            "facets": {name: [{"value": v, "count": n} for v, n in counts]
+                       for name, counts in result.facets.items()},
+            "exact": result.exact,
+            "degraded": result.degraded,
+            "backend": result.backend,
+            "next_cursor": next_cursor,
+            "next": url,
+        }  # fmt: skip
+        return body, 200, link_header(url)
+
+
+@bp.route("/suggest")
+class Suggest(MethodView):
+    @bp.arguments(SuggestArgs, location="query", as_kwargs=True)
+    @bp.response(200, SuggestSchema)
+    def get(self, q: str, limit: int):
+        """Up to 10 distinct names starting with what was typed (or its pinyin)."""
+        suggestions, degraded = SearchService.for_app(db.session).suggest(q, limit)
+        return {"suggestions": suggestions, "degraded": degraded}
