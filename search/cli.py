@@ -38,9 +38,11 @@ def sync(loop: bool, interval: float) -> None:
     relay = Relay(db.session, backend, _clock())
     while True:
         result = relay.run()
-        click.echo(f"delivered {result.delivered} documents from {result.entries} entries; "
-                   f"at {result.position}, {result.pending} pending"
-                   + (f"; stopped: {result.error}" if result.error else ""))  # fmt: skip
+        click.echo(
+            f"delivered {result.delivered} documents from {result.entries} entries; "
+            f"at {result.position}, {result.pending} pending"
+            + (f"; stopped: {result.error}" if result.error else "")
+        )
         if not loop:
             sys.exit(1 if result.error else 0)
         time.sleep(interval)
@@ -62,8 +64,9 @@ def reindex() -> None:
         if backend is None:
             from search.backends.database import DatabaseBackend
 
-            count = DatabaseBackend(db.session).rebuild(register_documents(db.session),
-                                                        progress=bar.update)  # fmt: skip
+            count = DatabaseBackend(db.session).rebuild(
+                register_documents(db.session), progress=bar.update
+            )
             db.session.commit()
         else:
             count = backend.reindex(register_documents(db.session), progress=bar.update)

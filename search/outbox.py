@@ -46,8 +46,9 @@ class RelayRun:
 
 
 class Relay:
-    def __init__(self, session: Session, backend: SearchBackend, clock: Clock,
-                 name: str = "elasticsearch") -> None:  # fmt: skip
+    def __init__(
+        self, session: Session, backend: SearchBackend, clock: Clock, name: str = "elasticsearch"
+    ) -> None:
         self.session = session
         self.backend = backend
         self.clock = clock
@@ -68,8 +69,7 @@ class Relay:
 
         cursor = self.session.get(RelayCursor, self.name)
         position = cursor.position if cursor else 0
-        query = select(func.count()).where(FeedEntry.id > position,
-                                           FeedEntry.dataset == DATASET)  # fmt: skip
+        query = select(func.count()).where(FeedEntry.id > position, FeedEntry.dataset == DATASET)
         return self.session.scalar(query) or 0
 
     def run(self, batch: int = 1000, max_batches: int | None = None) -> RelayRun:

@@ -27,8 +27,9 @@ def elasticsearch_backend(app: Flask) -> SearchBackend | None:
     if backend is None:
         from search.backends.elasticsearch import ElasticsearchBackend
 
-        backend = ElasticsearchBackend(settings.elasticsearch_url,
-                                       alias=settings.elasticsearch_alias)  # fmt: skip
+        backend = ElasticsearchBackend(
+            settings.elasticsearch_url, alias=settings.elasticsearch_alias
+        )
         app.extensions["search.elasticsearch"] = backend
     return backend
 

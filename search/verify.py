@@ -23,12 +23,17 @@ class Drift:
 
     def summary(self) -> str:
         state = "drift" if self.has_drift else "no drift"
-        return (f"{state}: register {self.register}, index {self.index}, missing "
-                f"{len(self.missing)}, extra {len(self.extra)}, stale {len(self.stale)}")  # fmt: skip
+        return (
+            f"{state}: register {self.register}, index {self.index}, missing "
+            f"{len(self.missing)}, extra {len(self.extra)}, stale {len(self.stale)}"
+        )
 
     def lines(self, limit: int = 50) -> Iterator[str]:
-        for label, codes in (("missing", self.missing), ("extra", self.extra),
-                             ("stale", self.stale)):  # fmt: skip
+        for label, codes in (
+            ("missing", self.missing),
+            ("extra", self.extra),
+            ("stale", self.stale),
+        ):
             for code in codes[:limit]:
                 yield f"{label} {code}"
 

@@ -54,9 +54,13 @@ LEVEL_WEIGHTS = {L.NATIONAL: 2, L.PROVINCE: 15, L.PREFECTURE: 35, L.COUNTY: 48}
 #: only the ministry and the provinces register foundations (基金会管理条例)
 FOUNDATION_LEVEL_WEIGHTS = {L.NATIONAL: 2, L.PROVINCE: 15}
 CHANGE_WEIGHTS = {
-    "legal_representative": 35, "domicile": 25, "registered_funds": 15,
-    "business_scope": 10, "name": 10, "supervisory_unit": 5,
-}  # fmt: skip
+    "legal_representative": 35,
+    "domicile": 25,
+    "registered_funds": 15,
+    "business_scope": 10,
+    "name": 10,
+    "supervisory_unit": 5,
+}
 YEARS = 30
 CERTIFICATE_YEARS = 5
 CHARITY_LAW = date(2016, 9, 1)  # 慈善法 in force: recognition starts
@@ -261,20 +265,28 @@ class RegisterGenerator:
         }
         return plan
 
-    def _event(self, plan: OrganisationPlan, change_type: ChangeType, on: date,
-               basis: str | None, **fields: tuple[Any, Any]) -> None:  # fmt: skip
+    def _event(
+        self,
+        plan: OrganisationPlan,
+        change_type: ChangeType,
+        on: date,
+        basis: str | None,
+        **fields: tuple[Any, Any],
+    ) -> None:
         """One dated event: a change record per field (old, new), as the services write."""
         for name, (old, new) in fields.items():
-            plan.changes.append({
-                "change_type": change_type,
-                "field": name,
-                "old_value": encode(old),
-                "new_value": encode(new),
-                "effective_on": on,
-                "approved_by_id": plan.place.authority_id,
-                "basis": basis,
-                "recorded_at": self.now,
-            })  # fmt: skip
+            plan.changes.append(
+                {
+                    "change_type": change_type,
+                    "field": name,
+                    "old_value": encode(old),
+                    "new_value": encode(new),
+                    "effective_on": on,
+                    "approved_by_id": plan.place.authority_id,
+                    "basis": basis,
+                    "recorded_at": self.now,
+                }
+            )
         if fields and change_type is not ChangeType.REGISTRATION:
             plan.version += 1  # as _touch() does
 
@@ -479,9 +491,14 @@ def ensure_divisions(session: Session) -> bool:
 def load_places(session: Session) -> list[Place]:
     division = AdministrativeDivision
     rows = session.execute(
-        select(division.code, division.name, division.level, division.parent_code,
-               division.abolished_on)
-    )  # fmt: skip
+        select(
+            division.code,
+            division.name,
+            division.level,
+            division.parent_code,
+            division.abolished_on,
+        )
+    )
     authorities = select(RegistrationAuthority.code, RegistrationAuthority.id)
     return build_places(
         [DivisionRow(*row) for row in rows], dict(session.execute(authorities).all())

@@ -92,9 +92,14 @@ class FileReport:
     seconds: float
 
     def entry(self) -> dict[str, Any]:
-        return {"format": self.format, "path": self.path.name,
-                "media_type": MEDIA_TYPES[self.format], "rows": self.rows,
-                "bytes": self.bytes, "sha256": self.sha256}  # fmt: skip
+        return {
+            "format": self.format,
+            "path": self.path.name,
+            "media_type": MEDIA_TYPES[self.format],
+            "rows": self.rows,
+            "bytes": self.bytes,
+            "sha256": self.sha256,
+        }
 
 
 class ExportService:
@@ -141,9 +146,15 @@ class ExportService:
                     for report in reports:
                         if on_file:
                             on_file(report)
-                    entries.append({**dataset.describe(), "rows": reports[0].rows,
-                                    "generated_at": generated_at, "feed_cursor": cursor,
-                                    "files": [r.entry() for r in reports]})  # fmt: skip
+                    entries.append(
+                        {
+                            **dataset.describe(),
+                            "rows": reports[0].rows,
+                            "generated_at": generated_at,
+                            "feed_cursor": cursor,
+                            "files": [r.entry() for r in reports],
+                        }
+                    )
             staging.publish()
             manifest = self._manifest(entries, generated_at)
             with _replacing(self.directory / MANIFEST) as path:

@@ -68,17 +68,30 @@ def test_export_plus_feed_mirrors_the_register_exactly(client, session, clock, t
     service = OrganisationService(session, clock)
     live = [u for u, r in mirror.records["organisations"].items() if r["status"] == "active"]
     new = service.register(registration(kind=OrganisationKind.SOCIAL_GROUP))
-    service.record_change(new.uscc, {"legal_representative": "赵敏"}, effective_on=date(2026, 6, 16))
-    service.record_change(live[0], {"domicile": "新住所1号", "business_scope": "新的业务范围"},
-                          effective_on=date(2026, 6, 16))
+    service.record_change(
+        new.uscc, {"legal_representative": "赵敏"}, effective_on=date(2026, 6, 16)
+    )
+    service.record_change(
+        live[0],
+        {"domicile": "新住所1号", "business_scope": "新的业务范围"},
+        effective_on=date(2026, 6, 16),
+    )
     service.deregister(live[1], on=date(2026, 6, 16), reason="自行解散")
     service.revoke(live[2], on=date(2026, 6, 16), reason="连续两年未参加年度检查")
-    filing = CommunityService(session, clock).file(Filing(
-        name="镜像测试社区合唱队", authority_code="320102", division_code="320102",
-        person_in_charge="陈芳", domicile="百子亭社区", activity_scope="合唱",
-        filed_on=date(2026, 6, 16)))
-    CommunityService(session, clock).withdraw(filing.filing_number, on=date(2026, 6, 16),
-                                              reason="并入其他队伍")
+    filing = CommunityService(session, clock).file(
+        Filing(
+            name="镜像测试社区合唱队",
+            authority_code="320102",
+            division_code="320102",
+            person_in_charge="陈芳",
+            domicile="百子亭社区",
+            activity_scope="合唱",
+            filed_on=date(2026, 6, 16),
+        )
+    )
+    CommunityService(session, clock).withdraw(
+        filing.filing_number, on=date(2026, 6, 16), reason="并入其他队伍"
+    )
     session.commit()
 
     applied = mirror.follow(client)

@@ -136,7 +136,7 @@ CORPUS += [
 
 
 def _uscc(index: int, kind: str, authority: str) -> str:
-    from registry.organisations.uscc import KIND_TYPE_CODES, generate
+    from registry.organisations.uscc import generate
 
     return generate(authority, kind, 1000 + index)
 

@@ -20,8 +20,9 @@ from registry.extensions import db
 from search.backends.base import SearchRequest, decode_after, encode_after
 from search.service import SearchService
 
-bp = Blueprint("search", __name__, url_prefix="/api/v1/search",
-               description="Search the register (检索)")  # fmt: skip
+bp = Blueprint(
+    "search", __name__, url_prefix="/api/v1/search", description="Search the register (检索)"
+)
 
 
 @bp.route("")
@@ -45,14 +46,16 @@ class Search(MethodView):
         body = {
             "items": [asdict(hit) for hit in result.hits],
             "total": result.total,
-            "facets": {name: [{"value": v, "count": n} for v, n in counts]
-                       for name, counts in result.facets.items()},
+            "facets": {
+                name: [{"value": v, "count": n} for v, n in counts]
+                for name, counts in result.facets.items()
+            },
             "exact": result.exact,
             "degraded": result.degraded,
             "backend": result.backend,
             "next_cursor": next_cursor,
             "next": url,
-        }  # fmt: skip
+        }
         return body, 200, link_header(url)
 
 
