@@ -33,6 +33,9 @@ class RelayCursor(db.Model):
 
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     position: Mapped[int] = mapped_column(BigInteger, default=0)
+    #: the concrete index the position refers to: when the alias points elsewhere (a
+    #: server that restarted empty), the feed is replayed from the start into the new one
+    index_name: Mapped[str | None] = mapped_column(String(200))
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
@@ -77,6 +80,13 @@ class Relay:
         result = RelayRun()
         feed = FeedService(self.session)
         done = 0
+        try:
+            self._follow_the_index()
+        except Exception as error:  # the server is down: nothing to do until it returns
+            self.session.rollback()
+            result.error = f"{type(error).__name__}: {error}"
+            result.position, result.pending = self._position(), self.pending()
+            return result
         while max_batches is None or done < max_batches:
             cursor = self._cursor()
             page = feed.read(cursor.position, batch, DATASET)
@@ -102,6 +112,23 @@ class Relay:
         result.pending = self.pending()
         return result
 
+    def _follow_the_index(self) -> None:
+        """Replay the feed from the start when the index is not the one delivered to."""
+        live = getattr(self.backend, "live_indices", None)
+        if live is None:
+            return
+        self.backend.ensure_index()  # type: ignore[attr-defined]
+        names = live()
+        current = names[0] if names else None
+        cursor = self._cursor()
+        if cursor.index_name != current:
+            if cursor.index_name is not None:
+                log.warning("index %s replaced by %s: replaying the change feed",
+                            cursor.index_name, current)  # fmt: skip
+            cursor.position = 0
+            cursor.index_name = current
+        self.session.commit()
+
     def _position(self) -> int:
         cursor = self.session.get(RelayCursor, self.name)
         return cursor.position if cursor else 0
@@ -111,4 +138,8 @@ class Relay:
         cursor = self._cursor()
         cursor.position = position
         cursor.delivered_at = self.clock.now()
+        live = getattr(self.backend, "live_indices", None)
+        if live is not None:
+            names = live()
+            cursor.index_name = names[0] if names else None
         self.session.commit()

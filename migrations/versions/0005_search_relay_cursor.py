@@ -21,6 +21,7 @@ def upgrade():
     op.create_table('search_relay_cursor',
     sa.Column('name', sa.String(length=100), nullable=False),
     sa.Column('position', sa.BigInteger(), nullable=False),
+    sa.Column('index_name', sa.String(length=200), nullable=True),
     sa.Column('delivered_at', sa.DateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('name', name=op.f('pk_search_relay_cursor'))
     )

@@ -62,6 +62,8 @@ AUTHORITY_FIELDS: tuple[FieldSpec, ...] = (
 )
 
 
+#: what the manifest and the catalogue say of every dataset: its licence (an SPDX id,
+#: EXPORT_LICENCE chooses) and its publisher
 DEFAULT_LICENCE = "CC-BY-4.0"
 LICENCES = {
     "CC-BY-4.0": (
@@ -99,12 +101,14 @@ class Dataset:
     #: the live API serving the same records, for the catalogue
     api_path: str | None = None
 
-    def describe(self) -> dict[str, Any]:
+    def describe(self, **more: Any) -> dict[str, Any]:
+        """As the manifest lists it, with `more` (rows, files …) before its schema."""
         return {
             "dataset": self.name,
             "title": self.title,
             "title_zh": self.title_zh,
             "description": self.description,
+            **more,
             "schema": [spec.as_dict() for spec in self.fields],
         }
 

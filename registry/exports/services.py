@@ -17,7 +17,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -143,18 +143,11 @@ class ExportService:
                 for name in names:
                     dataset = DATASETS[name]
                     reports = self._write(connection, dataset, formats, staging, progress)
-                    for report in reports:
-                        if on_file:
-                            on_file(report)
-                    entries.append(
-                        {
-                            **dataset.describe(),
-                            "rows": reports[0].rows,
-                            "generated_at": generated_at,
-                            "feed_cursor": cursor,
-                            "files": [r.entry() for r in reports],
-                        }
-                    )
+                    for report in reports if on_file else ():
+                        on_file(report)
+                    files = [report.entry() for report in reports]
+                    entry = {"rows": reports[0].rows, "generated_at": generated_at}
+                    entries.append(dataset.describe(**entry, feed_cursor=cursor, files=files))
             staging.publish()
             manifest = self._manifest(entries, generated_at)
             with _replacing(self.directory / MANIFEST) as path:
@@ -242,9 +235,8 @@ class ExportService:
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Rows are acyclic and short-lived: the cyclic collector, triggered every few hundred
-    of them, would only rescan the application's heap (measured: up to a fifth of the
-    time of a PostgreSQL export)."""
+    """Rows are acyclic and short-lived: the cyclic collector, run every few hundred of
+    them, would only rescan the app's heap (up to a fifth of a PostgreSQL export's time)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -262,8 +254,7 @@ def _ticker(progress: Progress | None, label: str, total: int) -> Callable[[int]
 
 
 def _report(dataset: Dataset, fmt: str, path: Path, rows: int, started: float) -> FileReport:
-    size, digest = _seal(path)
-    final = path.parent / f"{dataset.name}.{fmt}"
+    final, (size, digest) = path.parent / f"{dataset.name}.{fmt}", _seal(path)
     return FileReport(dataset.name, fmt, final, rows, size, digest, time.perf_counter() - started)
 
 
@@ -485,33 +476,27 @@ def _write_typed(
     encode = json.JSONEncoder(
         ensure_ascii=False, separators=(",", ":"), check_circular=False
     ).encode
-    jsonl = None
-    if "jsonl" in paths:
-        jsonl = paths["jsonl"].open("w", encoding="utf-8", newline="", buffering=1 << 20)
-    parquet = _ParquetFile(paths["parquet"], dataset, query) if "parquet" in paths else None
     rows = 0
-    try:
+    with ExitStack() as files:
+        jsonl, parquet = None, None
+        if "jsonl" in paths:
+            jsonl = files.enter_context(
+                paths["jsonl"].open("w", encoding="utf-8", newline="", buffering=1 << 20)
+            )
+        if "parquet" in paths:
+            parquet = files.enter_context(_ParquetFile(paths["parquet"], dataset, query))
         result = connection.execute(_typed(query).execution_options(yield_per=FETCH_BATCH))
         for batch in result.partitions():
             columns = list(zip(*batch, strict=True))
             if jsonl is not None:
                 values = [c(col) if c else col for c, col in zip(converters, columns, strict=True)]
-                rows_of = zip(*values, strict=True)
+                records = zip(*values, strict=True)
                 # Line by line: a batch joined whole would hold tens of megabytes at once.
-                jsonl.writelines(
-                    f"{encode(dict(zip(names, row, strict=True)))}\n" for row in rows_of
-                )
+                jsonl.writelines(f"{encode(dict(zip(names, r, strict=True)))}\n" for r in records)
             if parquet is not None:
                 parquet.add(columns)
             rows += len(batch)
             tick(rows)
-        if parquet is not None:
-            parquet.close()
-    finally:
-        if jsonl is not None:
-            jsonl.close()
-        if parquet is not None:
-            parquet.close(complete=False)
     return rows
 
 
@@ -526,7 +511,7 @@ class _ParquetFile:
         self.schema = _arrow_schema(dataset.fields, query).with_metadata(
             {"dataset": dataset.name, "title": dataset.title, "title_zh": dataset.title_zh}
         )
-        self.writer: Any = pq.ParquetWriter(str(path), self.schema)
+        self.writer = pq.ParquetWriter(str(path), self.schema)
         self.pending: list[Any] = []
         self.pending_rows = 0
 
@@ -546,12 +531,13 @@ class _ParquetFile:
             self.writer.write_table(table, row_group_size=ROW_GROUP)
         self.pending, self.pending_rows = [], 0
 
-    def close(self, complete: bool = True) -> None:
-        if self.writer is not None:
-            if complete:
-                self._flush()
-            self.writer.close()
-            self.writer = None
+    def __enter__(self) -> _ParquetFile:
+        return self
+
+    def __exit__(self, error: type[BaseException] | None, *_: object) -> None:
+        if error is None:  # a failed export's file is thrown away, unfinished
+            self._flush()
+        self.writer.close()
 
 
 # Files -------------------------------------------------------------------------------------

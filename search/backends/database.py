@@ -173,12 +173,10 @@ class DatabaseBackend:
     ) -> list[Any]:
         """One page of matches in sort order, plus one row to tell whether more follow.
 
-        With `sort_first`, the matches are selected in a subquery that the database may not
-        flatten (OFFSET 0), so the relevance bucket is computed once per row and the matches
-        are found through the full-text index or the most selective filter, then sorted.
-        Without it (no conditions, or filters matching many rows), the database may walk
-        a sort index and stop after `limit` rows. SQLite has no statistics to choose
-        between the two (a filter on kind walks all of ix_rank_uscc), so the total decides.
+        `sort_first`: select the matches in a subquery the database may not flatten
+        (OFFSET 0), so the bucket is computed once a row, then sort them. Otherwise the
+        database may walk a sort index and stop early: good when most rows match, awful
+        when few do (kind=foundation walked all of ix_rank_uscc), so the total decides.
         """
         keys, descending = _sort_keys(request.sort, plan.bucket)
         columns = [DOCUMENTS.c[name] for name in _HIT_FIELDS]

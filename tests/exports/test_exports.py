@@ -35,7 +35,7 @@ BOM = b"\xef\xbb\xbf"
 
 
 @pytest.fixture
-def register_(session, clock) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def registered(session, clock) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """A few organisations (one with quotes, commas and a newline to quote), a change, a
     deregistration and a community filing, committed for the API to see."""
     service = OrganisationService(session, clock)
@@ -87,7 +87,7 @@ def api_organisation(client, uscc: str) -> dict[str, Any]:  # type: ignore[no-un
 
 
 def test_csv_is_excel_friendly_and_holds_the_apis_values(
-    client, session, clock, register_, tmp_path
+    client, session, clock, registered, tmp_path
 ):
     export(session, clock, tmp_path)
     raw = (tmp_path / "organisations.csv").read_bytes()
@@ -95,7 +95,7 @@ def test_csv_is_excel_friendly_and_holds_the_apis_values(
     assert raw.count(b"\n") == raw.count(b"\r\n") + 1  # CRLF; one LF inside a quoted value
     rows = read_csv(tmp_path / "organisations.csv")
     assert list(rows[0]) == [spec.name for spec in ORGANISATION_FIELDS]
-    assert [row["uscc"] for row in rows] == register_["uscc"]
+    assert [row["uscc"] for row in rows] == registered["uscc"]
     for row in rows:
         record = api_organisation(client, row["uscc"])
         assert row == {name: text(value) for name, value in record.items()}
@@ -103,19 +103,19 @@ def test_csv_is_excel_friendly_and_holds_the_apis_values(
     assert rows[1]["status"] == "deregistered" and rows[1]["status_date"] == "2026-06-10"
 
 
-def test_json_lines_are_the_apis_records(client, session, clock, register_, tmp_path):
+def test_json_lines_are_the_apis_records(client, session, clock, registered, tmp_path):
     export(session, clock, tmp_path, formats=("jsonl",))
     organisations = read_jsonl(tmp_path / "organisations.jsonl")
-    assert organisations == [api_organisation(client, uscc) for uscc in register_["uscc"]]
+    assert organisations == [api_organisation(client, uscc) for uscc in registered["uscc"]]
     changes = read_jsonl(tmp_path / "organisation-changes.jsonl")
     api_changes = [
         change
-        for uscc in register_["uscc"]
+        for uscc in registered["uscc"]
         for change in client.get(f"/api/v1/organisations/{uscc}/changes").get_json()["items"]
     ]
     assert sorted(changes, key=json.dumps) == sorted(api_changes, key=json.dumps)
     filings = read_jsonl(tmp_path / "community-organisations.jsonl")
-    number = register_["filing"]
+    number = registered["filing"]
     assert filings == [client.get(f"/api/v1/community-organisations/{number}").get_json()]
     authorities = read_jsonl(tmp_path / "authorities.jsonl")
     assert authorities == client.get("/api/v1/authorities").get_json()["items"]
@@ -123,7 +123,7 @@ def test_json_lines_are_the_apis_records(client, session, clock, register_, tmp_
     assert divisions == client.get("/api/v1/divisions").get_json()["items"]
 
 
-def test_parquet_reads_back_typed(client, session, clock, register_, tmp_path):
+def test_parquet_reads_back_typed(client, session, clock, registered, tmp_path):
     export(session, clock, tmp_path, ["organisations", "authorities"], ("parquet",))
     table = pq.read_table(tmp_path / "organisations.parquet")
     assert table.num_rows == 3
@@ -147,7 +147,7 @@ def test_parquet_reads_back_typed(client, session, clock, register_, tmp_path):
     assert flags.type == pa.bool_() and set(flags.to_pylist()) == {True, False}
 
 
-def test_manifest_names_sizes_checksums_schema_and_feed_cursor(session, clock, register_, tmp_path):
+def test_manifest_names_sizes_checksums_schema_and_feed_cursor(session, clock, registered, tmp_path):
     manifest = export(session, clock, tmp_path)
     assert manifest == json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["feed_cursor"] == str(FeedService(session).head()) != "0"
@@ -171,7 +171,7 @@ def test_manifest_names_sizes_checksums_schema_and_feed_cursor(session, clock, r
 
 
 def test_the_fast_csv_paths_write_what_the_portable_one_does(
-    session, clock, register_, tmp_path, monkeypatch
+    session, clock, registered, tmp_path, monkeypatch
 ):
     export(session, clock, tmp_path / "fast", formats=("csv",))
     monkeypatch.setattr(services, "CSV_WRITERS", {})
@@ -182,7 +182,7 @@ def test_the_fast_csv_paths_write_what_the_portable_one_does(
 
 
 def test_a_failed_export_leaves_the_previous_files_whole(
-    session, clock, register_, tmp_path, monkeypatch
+    session, clock, registered, tmp_path, monkeypatch
 ):
     export(session, clock, tmp_path)
     before = {path.name: path.read_bytes() for path in tmp_path.iterdir()}
@@ -200,7 +200,7 @@ def test_a_failed_export_leaves_the_previous_files_whole(
     assert after == before  # not one file touched, no temporary file left behind
 
 
-def test_a_partial_run_keeps_the_other_datasets(session, clock, register_, tmp_path):
+def test_a_partial_run_keeps_the_other_datasets(session, clock, registered, tmp_path):
     first = export(session, clock, tmp_path, formats=("csv", "jsonl"))
     clock.advance(days=1)
     second = export(session, clock, tmp_path, ["divisions"], ("csv",))
@@ -233,7 +233,7 @@ def test_a_fresh_session_reads_one_read_only_snapshot(app, clock, tmp_path, monk
 
 
 def test_exports_api_serves_the_manifest_and_listed_files_only(
-    client, session, clock, register_, tmp_path, monkeypatch
+    client, session, clock, registered, tmp_path, monkeypatch
 ):
     monkeypatch.setenv("EXPORT_DIR", str(tmp_path))
     missing = client.get("/api/v1/exports")
@@ -264,7 +264,7 @@ def test_exports_api_serves_the_manifest_and_listed_files_only(
 
 
 def test_catalog_is_dcat_json_ld_of_every_dataset(
-    client, session, clock, register_, tmp_path, monkeypatch
+    client, session, clock, registered, tmp_path, monkeypatch
 ):
     monkeypatch.setenv("EXPORT_DIR", str(tmp_path))
     before = client.get("/api/v1/catalog")
@@ -310,7 +310,7 @@ def test_no_dataset_publishes_a_private_field():
     assert "leaky" not in DATASETS
 
 
-def test_the_command_writes_and_summarises(app, session, register_, tmp_path):
+def test_the_command_writes_and_summarises(app, session, registered, tmp_path):
     runner = app.test_cli_runner()
     result = runner.invoke(
         args=["export", "run", "--directory", str(tmp_path), "--dataset", "organisations"]
