@@ -162,12 +162,13 @@ def peak_memory_export(db_file: Path, rows: int, tmp: Path) -> tuple[int, float,
     connection = sqlite3.connect(big)
     have = connection.execute("SELECT count(*), max(id) FROM organisation").fetchone()
     count, top = have
+    original = count
     copy_round = 0
     columns = [r[1] for r in connection.execute("PRAGMA table_info(organisation)")]
     others = [c for c in columns if c not in ("id", "uscc", "name")]
     while count < rows:
         copy_round += 1
-        take = min(count, rows - count)
+        take = min(original, rows - count)
         # Copies keep every column but a fresh id, code and name (unique indexes).
         connection.execute(
             f"INSERT INTO organisation (id, uscc, name, {', '.join(others)}) "

@@ -1,9 +1,11 @@
 """The database backend's index: one row per organisation, the search document as columns.
 
-The full-text part lives outside the model, created by migration 0004 for one dialect
-each: on SQLite an FTS5 table `search_fts` over (name_grams, other_grams), kept in step by
-triggers; on PostgreSQL a GIN index on the `simple` tsvector of the same two columns.
-Alembic cannot describe either, so `include_in_migrations` hides them from autogenerate.
+The full-text parts live outside the model, created by migration 0004 for one dialect
+each. SQLite: FTS5 tables `search_fts` (unicode61 tokens of name_grams, other_grams) and
+`search_latin` (trigrams of pinyin_joined, pinyin_initials, name_en), both with external
+content, kept in step by the backend. PostgreSQL: a GIN index on the `simple` tsvector of
+the grams, and pg_trgm GIN indexes on the pinyin and the English name. Alembic cannot
+describe them, so `include_in_migrations` hides them from autogenerate.
 """
 
 from __future__ import annotations
@@ -17,23 +19,39 @@ from sqlalchemy.orm import Mapped, mapped_column
 from registry.extensions import db
 from search.backends.base import STATUS_ORDER
 
-#: the FTS5 table (SQLite); its shadow tables share the prefix
+#: the FTS5 tables (SQLite); their shadow tables share the prefixes
 FTS_TABLE = "search_fts"
-#: the GIN expression index (PostgreSQL)
+LATIN_TABLE = "search_latin"
+#: the GIN indexes (PostgreSQL)
 FTS_INDEX = "ix_search_document_fts"
+TRIGRAM_INDEXES = {
+    "ix_search_document_trgm_joined": "pinyin_joined",
+    "ix_search_document_trgm_initials": "pinyin_initials",
+    "ix_search_document_trgm_english": "lower(name_en)",
+}
 #: the tsvector the GIN index holds; queries must use this exact expression to use it
 TSVECTOR_SQL = "to_tsvector('simple', name_grams || ' ' || other_grams)"
-# The FTS5 table has external content (search_document): it must be told the old tokens
-# before rows change or go, and the new ones after. Set-based statements around each
-# batch of writes are several times faster than per-row triggers.
-FTS_DELETE = text(
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, name_grams, other_grams) "
-    "SELECT 'delete', id, name_grams, other_grams FROM search_document WHERE uscc IN :keys"
-).bindparams(bindparam("keys", expanding=True))
-FTS_INSERT = text(
-    f"INSERT INTO {FTS_TABLE}(rowid, name_grams, other_grams) "
-    "SELECT id, name_grams, other_grams FROM search_document WHERE uscc IN :keys"
-).bindparams(bindparam("keys", expanding=True))
+_FTS_COLUMNS = {
+    FTS_TABLE: "name_grams, other_grams",
+    LATIN_TABLE: "pinyin_joined, pinyin_initials, name_en",
+}
+# The FTS5 tables have external content (search_document): they must be told the old
+# tokens before rows change or go, and the new ones after. Set-based statements around
+# each batch of writes are several times faster than per-row triggers.
+FTS_DELETE = [
+    text(
+        f"INSERT INTO {table}({table}, rowid, {columns}) "
+        f"SELECT 'delete', id, {columns} FROM search_document WHERE uscc IN :keys"
+    ).bindparams(bindparam("keys", expanding=True))
+    for table, columns in _FTS_COLUMNS.items()
+]
+FTS_INSERT = [
+    text(
+        f"INSERT INTO {table}(rowid, {columns}) "
+        f"SELECT id, {columns} FROM search_document WHERE uscc IN :keys"
+    ).bindparams(bindparam("keys", expanding=True))
+    for table, columns in _FTS_COLUMNS.items()
+]
 #: removed or unknown statuses rank last
 LAST_RANK = max(STATUS_ORDER.values()) + 1
 
@@ -48,9 +66,9 @@ def _binary(length: int | None = None) -> Any:
 
 def include_in_migrations(name: str | None, type_: str, parent_names: Any = None) -> bool:
     """Alembic's include_name hook: leave the dialect-specific full-text objects alone."""
-    if type_ == "table" and name is not None and name.startswith(FTS_TABLE):
+    if type_ == "table" and name is not None and name.startswith((FTS_TABLE, LATIN_TABLE)):
         return False
-    return not (type_ == "index" and name == FTS_INDEX)
+    return not (type_ == "index" and (name == FTS_INDEX or name in TRIGRAM_INDEXES))
 
 
 class SearchDocument(db.Model):

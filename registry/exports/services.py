@@ -161,8 +161,8 @@ class ExportService:
         cursor describe the same moment of the register."""
         session = self.session() if isinstance(self.session, scoped_session) else self.session
         if session.in_transaction() or isinstance(session.get_bind(), Connection):
-            # The caller's transaction (a test's, or a larger unit of work) is the
-            # snapshot: once begun, its isolation level can no longer change.
+            # Inside the caller's transaction (a test's, or a larger unit of work) whose
+            # isolation level can no longer change: the caller answers for its snapshot.
             yield session.connection()
             return
         options: dict[str, Any] = {}

@@ -39,6 +39,7 @@ from sqlalchemy import (
     table,
     true,
     tuple_,
+    union,
     union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -57,7 +58,14 @@ from search.backends.base import (
     highlight,
 )
 from search.document import is_latin, query_bigrams, query_terms, simplify
-from search.models import FTS_DELETE, FTS_INSERT, FTS_TABLE, TSVECTOR_SQL, SearchDocument
+from search.models import (
+    FTS_DELETE,
+    FTS_INSERT,
+    FTS_TABLE,
+    LATIN_TABLE,
+    TSVECTOR_SQL,
+    SearchDocument,
+)
 
 D = SearchDocument
 DOCUMENTS = SearchDocument.__table__
@@ -76,6 +84,9 @@ BATCH = 2000
 TOP = "\U0010ffff"
 WRITTEN = [c.name for c in DOCUMENTS.columns if c.name != "id"]
 _FTS = table(FTS_TABLE, column("rowid"))
+_LATIN = table(
+    LATIN_TABLE, *(column(c) for c in ["rowid", "pinyin_joined", "pinyin_initials", "name_en"])
+)
 #: control characters (NUL among them, which PostgreSQL refuses in text) read as spaces
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: PostgreSQL computes the facets as three grouping sets in one pass: these, authority,
@@ -86,6 +97,10 @@ _BOOLEAN = {f for f in FACETS.values() if isinstance(DOCUMENTS.c[f].type, Boolea
 _HIT_FIELDS = [f.name for f in fields(SearchHit) if f.name != "highlight"]
 
 Bucket = int | ColumnElement[Any]
+Documents = Iterable[dict[str, Any]]
+Where = list[ColumnElement[bool]]
+Counters = dict[str, Counter[Any]]
+Progress = Callable[[int], Any] | None
 #: a filter as (column, comparison, value), so that it can be written with or without index
 Filter = tuple[Any, Callable[[Any, Any], Any], Any]
 
@@ -94,7 +109,7 @@ Filter = tuple[Any, Callable[[Any, Any], Any], Any]
 class _Plan:
     """How one query matches and ranks: SQL conditions and the relevance bucket."""
 
-    where: list[ColumnElement[bool]]
+    where: Where
     #: an int when every match has the same bucket
     bucket: Bucket
     exact: bool = False
@@ -126,30 +141,18 @@ class DatabaseBackend:
         else:
             facets = {}
             total = self.session.scalar(select(func.count()).select_from(D).where(*where)) or 0
-        rows = self._hits(
-            plan,
-            where,
-            request,
-            limit,
-            # A computed bucket cannot come in order from an index: always sort.
-            sort_first=total <= SORT_FIRST
-            or (request.sort == "relevance" and not isinstance(plan.bucket, int)),
-        )
-        hits = [
-            SearchHit(
-                uscc=row.uscc,
-                name=row.name,
-                highlight=escape(row.name) if plan.exact else highlight(row.name, q),
-                kind=row.kind,
-                status=row.status,
-                legal_representative=row.legal_representative,
-                domicile=row.domicile,
-                authority_code=row.authority_code,
-                founded_on=_plain(row.founded_on),
-                is_charity=bool(row.is_charity),
+        # A computed bucket cannot come in order from an index: SQLite sorts it best in a
+        # subquery (computed once a row), PostgreSQL with the page's top-N sort.
+        ranked = request.sort == "relevance" and not isinstance(plan.bucket, int)
+        sort_first = total <= SORT_FIRST or (ranked and self.dialect == "sqlite")
+        rows = self._hits(plan, where, request, limit, sort_first)
+        hits = []
+        for row in rows[:limit]:
+            values = {name: _plain(row._mapping[name]) for name in _HIT_FIELDS}
+            marked = escape(row.name) if plan.exact else highlight(row.name, q)
+            hits.append(
+                SearchHit(highlight=marked, **{**values, "is_charity": bool(row.is_charity)})
             )
-            for row in rows[:limit]
-        ]
         after = None
         if len(rows) > limit > 0:
             last = rows[limit - 1]._mapping
@@ -166,7 +169,7 @@ class DatabaseBackend:
     def _hits(
         self,
         plan: _Plan,
-        where: list[ColumnElement[bool]],
+        where: Where,
         request: SearchRequest,
         limit: int,
         sort_first: bool,
@@ -200,7 +203,7 @@ class DatabaseBackend:
         ]
         return self.session.execute(query.order_by(*ordering).limit(limit + 1)).all()
 
-    def _plan(self, q: str, filters: list[ColumnElement[bool]]) -> _Plan:
+    def _plan(self, q: str, filters: Where) -> _Plan:
         if not q:
             return _Plan([], 0)
         code = self._credit_code(q, filters)
@@ -227,7 +230,7 @@ class DatabaseBackend:
             plan.where = [literal_column(TSVECTOR_SQL).op("@@", is_comparison=True)(tsquery)]
         return plan
 
-    def _steer(self, plan: _Plan, filters: list[Filter]) -> list[ColumnElement[bool]]:
+    def _steer(self, plan: _Plan, filters: list[Filter]) -> Where:
         """The match and the filters, leaving SQLite one way in when there is a choice.
 
         SQLite's planner cannot tell how many rows a full-text match or a filter value gives
@@ -255,9 +258,7 @@ class DatabaseBackend:
             where.append((D.id if best is None else _unindexed(D.id)).in_(plan.fts))
         return where
 
-    def _credit_code(
-        self, q: str, filters: list[ColumnElement[bool]]
-    ) -> ColumnElement[bool] | None:
+    def _credit_code(self, q: str, filters: Where) -> ColumnElement[bool] | None:
         """The lookup a credit code or organisation code stands for, if it finds one."""
         code = q.upper()
         if USCC.match(code):
@@ -269,23 +270,26 @@ class DatabaseBackend:
         found = self.session.scalar(select(D.id).where(condition, *filters).limit(1))
         return condition if found is not None else None
 
-    def _latin_plan(self, q: str, filters: list[ColumnElement[bool]]) -> _Plan:
+    def _latin_plan(self, q: str, filters: Where) -> _Plan:
         """Pinyin (every word inside the joined pinyin), initials, or the English name.
 
-        Substrings need a scan; it reads only the narrow ix_search_document_latin (on
-        SQLite) and runs once: the matches are passed on by id when there are few.
+        Substrings: trigram indexes narrow the rows where they can, the test runs once,
+        and the matches are passed on by id when there are few.
         """
         words = simplify(q).split(" ")
         compact = "".join(words)
-        english = func.lower(func.coalesce(D.name_en, ""))
+        english = func.lower(D.name_en)
+        # PostgreSQL: LIKE, which its pg_trgm indexes answer; SQLite: instr().
+        test = _like if self.dialect == "postgresql" else self._contains
         condition = or_(
-            and_(*(self._contains(D.pinyin_joined, w) for w in words)),
-            self._contains(D.pinyin_initials, compact),
-            and_(*(self._contains(english, w) for w in words)),
+            and_(*(test(D.pinyin_joined, w) for w in words)),
+            test(D.pinyin_initials, compact),
+            and_(*(test(english, w) for w in words)),
         )
-        found = self.session.scalars(
-            select(D.id).where(condition, *filters).limit(LATIN_IDS + 1)
-        ).all()
+        query = select(D.id).where(condition, *filters)
+        if self.dialect == "sqlite" and (candidates := _trigram_candidates(words)) is not None:
+            query = query.where(D.id.in_(candidates))
+        found = self.session.scalars(query.limit(LATIN_IDS + 1)).all()
         if len(found) > LATIN_IDS:
             where = condition
         elif self.dialect == "postgresql":  # one array parameter, not thousands
@@ -320,9 +324,7 @@ class DatabaseBackend:
             return func.strpos(haystack, needle) > 0
         return func.instr(haystack, needle) > 0
 
-    def _facets(
-        self, where: list[ColumnElement[bool]]
-    ) -> tuple[dict[str, list[tuple[Any, int]]], int]:
+    def _facets(self, where: Where) -> tuple[dict[str, list[tuple[Any, int]]], int]:
         """(value, count) pairs per facet over the matching set, most frequent first, and
         the number of matches: one statement, so the match is evaluated once."""
         counters: dict[str, Counter[Any]] = {field: Counter() for field in FACETS.values()}
@@ -338,33 +340,23 @@ class DatabaseBackend:
             facets[facet] = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
         return facets, total
 
-    def _facets_grouping_sets(
-        self, where: list[ColumnElement[bool]], counters: dict[str, Counter[Any]]
-    ) -> int:
+    def _facets_grouping_sets(self, where: Where, counters: Counters) -> int:
         fields = [*_DIVISIONS, "authority_code", *_SMALL]
         cols = [DOCUMENTS.c[f] for f in fields]
-        divisions, authority, small = cols[:3], cols[3], cols[4:]
         # GROUPING() is 0 for the fields of the row's set: tells the three sets apart.
-        which = func.grouping(divisions[0], authority, small[0])
-        query = (
-            select(*cols, which.label("which"), func.count().label("n"))
-            .where(*where)
-            .group_by(func.grouping_sets(tuple_(*divisions), tuple_(authority), tuple_(*small)))
-        )
+        which = func.grouping(cols[0], cols[3], cols[4])
+        sets = func.grouping_sets(tuple_(*cols[:3]), tuple_(cols[3]), tuple_(*cols[4:]))
+        query = select(*cols, which, func.count()).where(*where).group_by(sets)
+        members = {0b011: range(3), 0b101: range(3, 4), 0b110: range(4, len(fields))}
         total = 0
-        members = {0b011: fields[:3], 0b101: fields[3:4], 0b110: fields[4:]}
-        for row in self.session.execute(query):
-            values = dict(zip(fields, row, strict=False))
-            for field in members[row.which]:
-                if values[field] is not None:
-                    counters[field][values[field]] += row.n
-            if row.which == 0b110:
-                total += row.n
+        for *values, group, n in self.session.execute(query):
+            for i in members[group]:
+                if values[i] is not None:
+                    counters[fields[i]][values[i]] += n
+            total += n if group == 0b110 else 0
         return total
 
-    def _facets_union(
-        self, where: list[ColumnElement[bool]], counters: dict[str, Counter[Any]]
-    ) -> int:
+    def _facets_union(self, where: Where, counters: Counters) -> int:
         fields = list(FACETS.values())
         if where:
             # Evaluated once into a temporary table, then grouped per facet.
@@ -413,7 +405,7 @@ class DatabaseBackend:
 
     # -- keeping the index -------------------------------------------------------------
 
-    def upsert(self, documents: Iterable[dict[str, Any]]) -> int:
+    def upsert(self, documents: Documents) -> int:
         """Insert or update by uscc when the incoming version is at least the stored one.
 
         An older version arriving late is ignored, and so is the same document again, so
@@ -421,47 +413,34 @@ class DatabaseBackend:
         """
         return self._write(documents, force=False)
 
-    def rebuild(
-        self,
-        documents: Iterable[dict[str, Any]],
-        progress: Callable[[int], Any] | None = None,
-    ) -> int:
+    def rebuild(self, documents: Documents, progress: Progress = None) -> int:
         """Make the index hold exactly `documents` (the register's), whatever it held."""
         seen: set[str] = set()
-
-        def tracked() -> Iterator[dict[str, Any]]:
-            for document in documents:
-                seen.add(document["uscc"])
-                yield document
-
-        self._write(tracked(), force=True, progress=progress)
+        tracked = (seen.add(document["uscc"]) or document for document in documents)
+        self._write(tracked, force=True, progress=progress)
         self.delete([uscc for uscc, _checksum in self.checksums() if uscc not in seen])
         return len(seen)
 
-    def _write(
-        self,
-        documents: Iterable[dict[str, Any]],
-        force: bool,
-        progress: Callable[[int], Any] | None = None,
-    ) -> int:
-        statement = self._upsert_statement(force)
-        connection = self.session.connection()
-        sqlite = self.dialect == "sqlite"
+    def _write(self, documents: Documents, force: bool, progress: Progress = None) -> int:
+        upsert = self._upsert_statement(force)
         changed = 0
         iterator = iter(documents)
         while batch := list(islice(iterator, BATCH)):
-            rows = self._changing(batch, force)
-            if rows:
+            if rows := self._changing(batch, force):
                 keys = [row["uscc"] for row in rows]
-                if sqlite:
-                    connection.execute(FTS_DELETE, {"keys": keys})
-                connection.execute(statement, rows)
-                if sqlite:
-                    connection.execute(FTS_INSERT, {"keys": keys})
+                self._fts(FTS_DELETE, keys)
+                self.session.connection().execute(upsert, rows)
+                self._fts(FTS_INSERT, keys)
                 changed += len(rows)
             if progress is not None:
                 progress(len(batch))
         return changed
+
+    def _fts(self, statements: list[Any], keys: list[str]) -> None:
+        """SQLite: tell the FTS5 tables whose tokens go (before a write) or come (after)."""
+        if self.dialect == "sqlite":
+            for statement in statements:
+                self.session.connection().execute(statement, {"keys": keys})
 
     def _changing(self, batch: list[dict[str, Any]], force: bool) -> list[dict[str, Any]]:
         """The rows of the batch that would change the index (one per uscc, the newest).
@@ -477,17 +456,12 @@ class DatabaseBackend:
         query = select(D.uscc, D.version, D.checksum).where(D.uscc.in_(list(newest)))
         found = self.session.execute(query)
         stored = {uscc: (version, checksum) for uscc, version, checksum in found}
-        rows = []
-        for uscc, document in newest.items():
-            have = stored.get(uscc)
-            if have is not None:
-                version, checksum = have
-                if checksum == document["checksum"]:
-                    continue
-                if not force and document["version"] < version:
-                    continue
-            rows.append(SearchDocument.row(document))
-        return rows
+        return [
+            SearchDocument.row(document)
+            for uscc, document in newest.items()
+            if (have := stored.get(uscc)) is None
+            or (have[1] != document["checksum"] and (force or document["version"] >= have[0]))
+        ]
 
     def _upsert_statement(self, force: bool) -> Any:
         if self.dialect == "postgresql":
@@ -510,12 +484,10 @@ class DatabaseBackend:
     def delete(self, usccs: Iterable[str]) -> int:
         removed = 0
         iterator = iter(usccs)
-        connection = self.session.connection()
-        sqlite = self.dialect == "sqlite"
         while keys := list(islice(iterator, BATCH)):
-            if sqlite:
-                connection.execute(FTS_DELETE, {"keys": keys})
-            removed += connection.execute(delete(DOCUMENTS).where(D.uscc.in_(keys))).rowcount
+            self._fts(FTS_DELETE, keys)
+            statement = delete(DOCUMENTS).where(D.uscc.in_(keys))
+            removed += self.session.connection().execute(statement).rowcount
         return removed
 
     def count(self) -> int:
@@ -539,6 +511,29 @@ def _filters(request: SearchRequest) -> list[Filter]:
     if request.founded_to_year is not None:
         filters.append((D.founded_year, le, int(request.founded_to_year)))
     return filters
+
+
+def _like(col: Any, word: str) -> ColumnElement[bool]:
+    return col.contains(word, autoescape=True)
+
+
+def _trigram_candidates(words: list[str]) -> Any:
+    """SQLite: the rows that search_latin's trigrams say may match a Latin query, or None
+    when one way of matching has no run of 3+ letters to look up (any row may match)."""
+    compact = "".join(words)
+    long = [w for w in words if len(w) >= 3 and w.isascii() and w.isalnum()]
+    if not long or len(compact) < 3 or not (compact.isascii() and compact.isalnum()):
+        return None
+    # Case-insensitive LIKE on the trigram table: a superset, checked exactly afterwards.
+    candidates = [
+        select(_LATIN.c.rowid).where(*(_LATIN.c[col].like(f"%{w}%") for w in group))
+        for col, group in [
+            ("pinyin_joined", long),
+            ("pinyin_initials", [compact]),
+            ("name_en", long),
+        ]
+    ]
+    return union(*candidates)
 
 
 def _unindexed(col: Any) -> Any:

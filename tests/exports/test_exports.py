@@ -147,7 +147,9 @@ def test_parquet_reads_back_typed(client, session, clock, registered, tmp_path):
     assert flags.type == pa.bool_() and set(flags.to_pylist()) == {True, False}
 
 
-def test_manifest_names_sizes_checksums_schema_and_feed_cursor(session, clock, registered, tmp_path):
+def test_manifest_names_sizes_checksums_schema_and_feed_cursor(
+    session, clock, registered, tmp_path
+):
     manifest = export(session, clock, tmp_path)
     assert manifest == json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["feed_cursor"] == str(FeedService(session).head()) != "0"

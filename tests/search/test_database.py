@@ -318,3 +318,22 @@ def test_every_query_plan_gives_the_same_answers(backend, monkeypatch, tuning):
             result.after,
         )
         assert _all_pages(backend, limit=40, **request) == pages, request
+
+
+@pytest.mark.parametrize(
+    "q", ["cishan", "ci shan", "nanjing", "njs", "zg", "charity", "society calli", "hui", "a"]
+)
+def test_latin_queries_match_pinyin_initials_or_english(backend, q):
+    documents = _documents(300, seed=3)
+    backend.upsert(documents)
+    words = simplify(q).split(" ")
+    compact = "".join(words)
+    expected = {
+        d["uscc"]
+        for d in documents
+        if all(w in d["pinyin_joined"] for w in words)
+        or compact in d["pinyin_initials"]
+        or (d["name_en"] and all(w in d["name_en"].lower() for w in words))
+    }
+    assert set(_all_pages(backend, q=q, limit=100)) == expected
+    _fts_in_step(backend)
