@@ -81,9 +81,8 @@ def build(url: str, organisations: int, tmp: Path) -> None:
 
 def our_export(url: str, tmp: Path, label: str) -> tuple[int, float]:
     """Rows and seconds of `export run` for the organisations CSV, timed inside the process."""
-    from registry.exports.services import ExportService
-
     from registry import create_app
+    from registry.exports.services import ExportService
     from registry.extensions import db
 
     app = create_app({"database_url": url, "instance_path": tmp})
