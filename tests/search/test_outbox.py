@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from registry.feed.services import FeedService
 from registry.organisations.services import OrganisationService
 from search.backends.base import SearchRequest
 from search.backends.elasticsearch import ElasticsearchBackend
@@ -82,6 +83,12 @@ def test_relay_delivers_idempotently(search_server, session, clock):
     assert [h.uscc for h in hits] == [orgs[0].uscc]
     relay.reset(0)  # delivering everything again changes nothing
     assert relay.run().error is None
+    assert not drift(register_documents(session), backend).has_drift
+    before = backend.live_indices()
+    assert backend.reindex(register_documents(session)) == 4
+    assert backend.live_indices() != before  # a new index behind the alias
+    relay.reset(FeedService(session).head())  # as `search reindex` does
+    assert relay.run().delivered == 0
     assert not drift(register_documents(session), backend).has_drift
     backend.client.indices.delete(index=backend.live_indices())
 
