@@ -187,6 +187,11 @@ def build(url: str, organisations: int, tmp: Path) -> Any:
             f"  seeded and indexed {organisations:,} in {time.perf_counter() - started:.1f} s",
             flush=True,
         )
+        # A live register has planner statistics; a freshly loaded one has none yet.
+        from sqlalchemy import text
+
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
     return app
 
 
