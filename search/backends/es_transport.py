@@ -12,15 +12,17 @@ import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import urllib3
 from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout, HttpHeaders, Urllib3HttpNode
-from elastic_transport._node._base import NodeApiResponse
 from elastic_transport.client_utils import DEFAULT, DefaultType
 from elasticsearch import ApiError, Elasticsearch
 from elasticsearch import __versionstr__ as client_version
+
+if TYPE_CHECKING:  # not exported by elastic_transport: only for the annotation
+    from elastic_transport._node._base import NodeApiResponse
 
 DISTRIBUTIONS = ("auto", "elasticsearch", "opensearch")
 _PLAIN = {"json": "application/json", "x-ndjson": "application/x-ndjson"}
@@ -51,6 +53,13 @@ def guarded(method: Callable[..., T]) -> Callable[..., T]:
             ) from error
 
     return wrapper
+
+
+def checked_distribution(distribution: str) -> str:
+    if distribution not in DISTRIBUTIONS:
+        choices = ", ".join(DISTRIBUTIONS)
+        raise ValueError(f"unknown search distribution {distribution!r}; choose {choices}")
+    return distribution
 
 
 def plain_media_type(value: str) -> str:

@@ -13,8 +13,14 @@ import pytest
 from elasticsearch import ApiError, Elasticsearch
 
 from search.backends.base import SearchRequest
-from search.backends.elasticsearch import ElasticsearchBackend, SearchUnavailable
-from search.backends.es_transport import PlainJsonNode, plain_media_type, server_info
+from search.backends.elasticsearch import ElasticsearchBackend, SearchUnavailable, _ngrams
+from search.backends.es_transport import (
+    PlainJsonNode,
+    ServerInfo,
+    needs_plain_json,
+    plain_media_type,
+    server_info,
+)
 from search.document import build_document
 from tests.search.contract import CORPUS, SearchContract, _record_of, corpus_documents, names
 
@@ -35,7 +41,7 @@ def backend(search_server: Any) -> Iterator[ElasticsearchBackend]:
 
 
 class TestElasticsearchBackend(SearchContract):
-    pass
+    """The whole contract, no gaps declared."""
 
 
 # -- the transport ----------------------------------------------------------------------
@@ -54,6 +60,10 @@ def test_plain_media_types() -> None:
 def test_osmem_reports_the_opensearch_distribution(search_server: Any) -> None:
     info = server_info(search_server.url, timeout=2.0)
     assert info.distribution == "opensearch" and info.major >= 2
+    assert needs_plain_json(info, client_major=9)
+    # Elasticsearch needs plain JSON only when older than the client (8.x rejects "=9").
+    assert needs_plain_json(ServerInfo("elasticsearch", "8.19.0"), client_major=9)
+    assert not needs_plain_json(ServerInfo("elasticsearch", "9.1.0"), client_major=9)
 
 
 def test_the_node_class_strips_compatible_with_headers(search_server: Any) -> None:
@@ -172,11 +182,38 @@ def test_exact_credit_code_respects_filters(loaded_backend: ElasticsearchBackend
     assert not result.exact and result.hits == []
 
 
-def test_english_name_and_facets_off(backend: ElasticsearchBackend) -> None:
+def test_english_name_words_are_substrings_within_words(backend: ElasticsearchBackend) -> None:
     record = {**_record_of(corpus_documents()[4]), "name_en": "Jiangsu Education Foundation"}
     backend.upsert([build_document(record)])
-    result = backend.search(SearchRequest(q="education foundation", facets=False))
+    result = backend.search(SearchRequest(q="EDUCAT found", facets=False))
     assert names(result) == ["江苏省教育发展基金会"] and result.facets == {}
+    assert backend.search(SearchRequest(q="onfound")).hits == []  # not across a space
+
+
+def test_containment_is_exact_and_query_syntax_is_text(
+    loaded_backend: ElasticsearchBackend,
+) -> None:
+    assert _ngrams("nan jing", 3) == "nan anZ nZZ jin ing ngZ gZZ"
+    assert _ngrams("南京市", 2) == "南京 京市 市Z"
+    assert names(loaded_backend.search(SearchRequest(q="书法协"))) == ["南京市书法协会"] * 2
+    # the same characters, not in a row: found (every character), but not "inside the name"
+    page = loaded_backend.search(SearchRequest(q="协书", limit=1))
+    assert page.after is not None and page.after[0] == 3
+    # inside the name with its spaces removed, though no bigram of the name holds 京书
+    spaced = {
+        **_record_of(corpus_documents()[5]),
+        "uscc": "51320100000009999X",
+        "name": "南京 书法",
+    }
+    loaded_backend.upsert([build_document(spaced)])
+    page = loaded_backend.search(SearchRequest(q="京书", limit=1))
+    assert names(page) == ["南京 书法"] and page.after is not None and page.after[0] == 1
+    # Latin words anywhere in the pinyin, the initials or the English name, even at the end
+    for q, expected in {"zh": 1, "ui": 1, "gcs": 1, "yungang": 3, "xyz": 0}.items():
+        hits = names(loaded_backend.search(SearchRequest(q=q)))
+        assert ("连云港慈善总会" in hits) == bool(expected) and len(hits) >= expected, q
+    for q in ("协*会", "*", "协会 OR 1", '"协会"', "协?会", "a*", "zZ"):
+        loaded_backend.search(SearchRequest(q=q))  # no error, whatever it finds
 
 
 def test_relevance_buckets_and_cursors_match_the_database_backend(
