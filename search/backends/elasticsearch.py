@@ -55,19 +55,19 @@ _BOOLEAN_FACETS = {"is_charity", "abnormal_list", "dishonest_list"}
 #: letters only in threes
 _GRAM = {"name_bigrams": 2, "pinyin_trigrams": 3, "initials_trigrams": 3, "name_en_trigrams": 3}
 #: pre-tokenised by search.document or _ngrams: whitespace keeps every token whole
-_TOKENISED = ["name_grams", "other_grams", "all_grams", "pinyin", *_GRAM]
+_TOKENISED = ["name_grams", "all_grams", *_GRAM]
 #: pads the last n-grams of a word; simplify() lower-cases queries, so none can hold it
 _PAD = "Z"
 
 _KEYWORDS = [
     *("uscc", "organisation_code", "name", "name_simplified", "name_compact"),
-    *("pinyin_joined", "pinyin_initials", "legal_representative"),
-    *("domicile", "kind", "status", "province_code", "prefecture_code", "county_code"),
-    *("authority_code", "rating"),
+    *("pinyin_joined", "pinyin_initials", "kind", "status", "province_code"),
+    *("prefecture_code", "county_code", "authority_code", "rating"),
 ]
 MAPPINGS: dict[str, Any] = {
-    # Unknown fields are kept in _source but not indexed, so a new document field never
-    # breaks writes before the mapping learns it.
+    # Fields not named here (other_grams, pinyin, legal_representative, domicile: shown or
+    # folded into all_grams, never queried) stay in _source unindexed, which saves a sixth
+    # of osmem's memory; and a new document field never breaks writes.
     "dynamic": False,
     "properties": {
         **{field: {"type": "keyword"} for field in _KEYWORDS},
@@ -318,8 +318,8 @@ class ElasticsearchBackend:
 
     # -- index lifecycle ---------------------------------------------------------------
 
-    def _new_index_name(self) -> str:
-        return f"{self.alias}-v{datetime.now(UTC).strftime('%Y%m%d%H%M%S%f')}"
+    def _new_index_name(self, kind: str = "v") -> str:
+        return f"{self.alias}-{kind}{datetime.now(UTC).strftime('%Y%m%d%H%M%S%f')}"
 
     def _create_index(self, name: str, refresh_interval: str | None = None) -> None:
         settings: dict[str, Any] = {"index": {"number_of_shards": 1}}
@@ -407,7 +407,7 @@ class ElasticsearchBackend:
     def raw_bulk_load(self, documents: Iterable[dict[str, Any]], index: str | None = None) -> int:
         """Plain bulk into a throwaway index (no versions, default refresh), for benchmarks
         to compare against reindex(). Deletes the index afterwards; returns documents sent."""
-        index = index or self._new_index_name().replace("-v", "-raw-", 1)
+        index = index or self._new_index_name("raw-")
         self._create_index(index)
         try:
             actions = (
