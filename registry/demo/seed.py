@@ -30,6 +30,7 @@ from registry.community.services import filing_number
 from registry.demo import names as vocab
 from registry.demo.feed import feed_rows
 from registry.demo.names import Place, build_places
+from registry.demo.summary import SeedSummary
 from registry.divisions.models import AdministrativeDivision, DivisionLevel
 from registry.divisions.services import DivisionRow, load_divisions
 from registry.feed.services import FeedService
@@ -447,30 +448,6 @@ class RegisterGenerator:
 
 
 # -- loading -------------------------------------------------------------------------
-
-
-@dataclass
-class SeedSummary:
-    organisations: int = 0
-    by_kind: dict[str, int] = field(default_factory=dict)
-    change_records: int = 0
-    changed: int = 0
-    deregistered: int = 0
-    revoked: int = 0
-    charities: int = 0
-    community: int = 0
-    withdrawn: int = 0
-    seconds: float = 0.0
-
-    def add(self, plan: OrganisationPlan) -> None:
-        row = plan.row
-        self.organisations += 1
-        self.by_kind[row["kind"].value] = self.by_kind.get(row["kind"].value, 0) + 1
-        self.change_records += len(plan.changes)
-        self.changed += any(c["change_type"] is ChangeType.CHANGE for c in plan.changes)
-        self.deregistered += row["status"] is S.DEREGISTERED
-        self.revoked += row["status"] is S.REVOKED
-        self.charities += row["is_charity"]
 
 
 #: called with a stage ("organisations", "community filings") and the rows just loaded:

@@ -1,0 +1,36 @@
+"""What a seed run made, counted as it goes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from registry.organisations.models import ChangeType
+from registry.organisations.models import OrganisationStatus as S
+
+if TYPE_CHECKING:
+    from registry.demo.seed import OrganisationPlan
+
+
+@dataclass
+class SeedSummary:
+    organisations: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+    change_records: int = 0
+    changed: int = 0
+    deregistered: int = 0
+    revoked: int = 0
+    charities: int = 0
+    community: int = 0
+    withdrawn: int = 0
+    seconds: float = 0.0
+
+    def add(self, plan: OrganisationPlan) -> None:
+        row = plan.row
+        self.organisations += 1
+        self.by_kind[row["kind"].value] = self.by_kind.get(row["kind"].value, 0) + 1
+        self.change_records += len(plan.changes)
+        self.changed += any(c["change_type"] is ChangeType.CHANGE for c in plan.changes)
+        self.deregistered += row["status"] is S.DEREGISTERED
+        self.revoked += row["status"] is S.REVOKED
+        self.charities += row["is_charity"]
