@@ -55,6 +55,14 @@ def plain(value: Any) -> Any:
     return value
 
 
+def public_record(specs: tuple[FieldSpec, ...], row: Any, **derived: Any) -> dict[str, Any]:
+    """The record in `specs`' field order: values from `row` (a mapping of column values),
+    then the `derived` ones (joined names), all as JSON carries them."""
+    values = {spec.name: row.get(spec.name) for spec in specs}
+    values.update(derived)
+    return {key: plain(value) for key, value in values.items()}
+
+
 def text(value: Any) -> str:
     """A value as a CSV cell carries it."""
     if value is None:

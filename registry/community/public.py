@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from registry.community.models import CommunityOrganisation
-from registry.public import FieldSpec, plain
+from registry.public import FieldSpec, public_record
 
 F = FieldSpec
 
@@ -42,7 +42,6 @@ def community_record(record: CommunityOrganisation) -> dict[str, Any]:
 def community_record_from_row(
     row: dict[str, Any], authority_code: str, authority_name: str
 ) -> dict[str, Any]:
-    values = {spec.name: row.get(spec.name) for spec in COMMUNITY_FIELDS}
-    values["filing_authority_code"] = authority_code
-    values["filing_authority"] = authority_name
-    return {key: plain(value) for key, value in values.items()}
+    return public_record(
+        COMMUNITY_FIELDS, row, filing_authority_code=authority_code, filing_authority=authority_name
+    )

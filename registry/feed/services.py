@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from registry.feed.models import FeedEntry, FeedOperation
 
-MAX_CURSOR = 2**62
 #: session.info key: the records published in the session's current transaction, which
 #: subscribers (the database search index) take up before it commits
 PENDING = "feed.pending"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from registry.organisations.models import ChangeRecord, Organisation
-from registry.public import FieldSpec, plain
+from registry.public import FieldSpec, plain, public_record
 
 F = FieldSpec
 
@@ -106,10 +106,12 @@ def organisation_record_from_row(
     row: dict[str, Any], authority_code: str, authority_name: str
 ) -> dict[str, Any]:
     """The public record from column values (bulk loaders have rows, not objects)."""
-    values = {spec.name: row.get(spec.name) for spec in ORGANISATION_FIELDS}
-    values["registration_authority_code"] = authority_code
-    values["registration_authority"] = authority_name
-    return {key: plain(value) for key, value in values.items()}
+    return public_record(
+        ORGANISATION_FIELDS,
+        row,
+        registration_authority_code=authority_code,
+        registration_authority=authority_name,
+    )
 
 
 def change_record(change: ChangeRecord, uscc: str) -> dict[str, Any]:

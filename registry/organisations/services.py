@@ -113,7 +113,9 @@ class OrganisationService:
 
     def as_of(self, code: str, day: date) -> OrganisationState | None:
         """The organisation as it stood at the end of `day`, rebuilt from its change records."""
-        organisation = self.find_by_uscc(code)
+        return self._as_of(self.find_by_uscc(code), day)
+
+    def _as_of(self, organisation: Organisation, day: date) -> OrganisationState | None:
         current = {name: getattr(organisation, name) for name in rules.FIELD_TYPES}
         past = [
             rules.PastChange(c.id, c.change_type, c.field, c.old_value, c.new_value, c.effective_on)
@@ -138,7 +140,7 @@ class OrganisationService:
         record = organisation_record(organisation)
         if as_of is None:
             return record
-        state = self.as_of(code, as_of)
+        state = self._as_of(organisation, as_of)
         if state is None:
             raise NotFound(
                 f"{organisation.name} was registered on {organisation.founded_on}, "
