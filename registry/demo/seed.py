@@ -260,6 +260,8 @@ class RegisterGenerator:
             "status_reason": reason,
             "is_charity": recognised is not None,
             "charity_recognised_on": recognised,
+            "abnormal_list": False,
+            "dishonest_list": False,
             "created_at": self.now,
             "updated_at": self.now,
             "version": plan.version,

@@ -99,6 +99,16 @@ class Organisation(db.Model):
     status_reason: Mapped[str | None] = mapped_column(Text)
     is_charity: Mapped[bool] = mapped_column(Boolean, default=False)
     charity_recognised_on: Mapped[date | None] = mapped_column(Date)
+    # Flags from the officers' domains, kept here so that the public record, the feed, the
+    # files and the index carry them; only credit/ and ratings/ services write them.
+    abnormal_list: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
+    dishonest_list: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
+    rating: Mapped[str | None] = mapped_column(String(2))
+    rating_valid_until: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     #: bumped on every change; lets the search index and mirrors apply updates idempotently
@@ -135,3 +145,17 @@ class ChangeRecord(db.Model):
 
     organisation: Mapped[Organisation] = relationship(back_populates="changes")
     approved_by: Mapped[RegistrationAuthority] = relationship(lazy="joined")
+
+
+class PendingPublication(db.Model):
+    """An organisation whose record changed by a set-based job (credit lists, rating
+    expiry) and still awaits its change-feed entry, and so its search document.
+
+    Jobs insert these rows in the transaction that changes the flags; a drain publishes
+    the current record and deletes the row in one transaction, so nothing is lost between.
+    """
+
+    __tablename__ = "pending_publication"
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
+    queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

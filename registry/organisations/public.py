@@ -80,6 +80,26 @@ ORGANISATION_FIELDS: tuple[FieldSpec, ...] = (
         "慈善组织认定日期",
         nullable=True,
     ),
+    F(
+        "abnormal_list",
+        "boolean",
+        "On the abnormal-activities list now (see the credit-list entries)",
+        "是否列入活动异常名录",
+    ),
+    F(
+        "dishonest_list",
+        "boolean",
+        "On the serious-dishonesty list now (see the credit-list entries)",
+        "是否列入严重违法失信名单",
+    ),
+    F("rating", "string", "Current rating, 1A to 5A", "评估等级", nullable=True),
+    F(
+        "rating_valid_until",
+        "date",
+        "Last day the current rating is valid",
+        "评估等级有效期至",
+        nullable=True,
+    ),
     F("updated_at", "datetime", "When the record last changed", "最后更新时间"),
     F("version", "integer", "Increases with every change of the record", "版本号"),
 )

@@ -1,0 +1,1 @@
+"""Officers' accounts, roles, API tokens and jurisdiction."""
