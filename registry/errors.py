@@ -51,3 +51,21 @@ class IllegalTransition(DomainError):
 class InvalidRecord(DomainError):
     slug = "invalid-record"
     title = "The record is not valid"
+
+
+class Unauthenticated(DomainError):
+    http_status = 401
+    slug = "unauthenticated"
+    title = "Sign in or send a valid officer token"
+
+
+class Forbidden(DomainError):
+    http_status = 403
+    slug = "forbidden"
+    title = "Not allowed for this officer"
+
+
+class TooManyAttempts(DomainError):
+    http_status = 429
+    slug = "too-many-attempts"
+    title = "Too many failed sign-ins; try again later"

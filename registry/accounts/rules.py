@@ -1,0 +1,145 @@
+"""Who may do what, and where: pure functions of the officer's role and authority.
+
+Jurisdiction: an officer acts only on organisations registered with their own authority;
+a higher authority reads its subordinates' records. Authority codes are division codes, so
+"below" is a matter of code prefixes: 100000 (the ministry) is above every authority, a
+province 32 0000 above every 32xxxx, a prefecture 3207 00 above every 3207xx.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from registry.accounts.models import OfficerRole
+from registry.errors import Forbidden
+
+R = OfficerRole
+NATIONAL = "100000"
+
+
+class Action(enum.StrEnum):
+    REPORT_SUBMIT = "report.submit"
+    REPORT_CONCLUDE = "report.conclude"
+    REPORT_ORDER_CORRECTION = "report.order_correction"
+    REPORT_RECORD_CORRECTION = "report.record_correction"
+    CONTACT_RECORD = "contact.record"
+    PENALTY_RECORD = "penalty.record"
+    CREDIT_ENTER = "credit.enter"
+    CREDIT_REMOVE = "credit.remove"
+    RATING_RECORD = "rating.record"
+    RATING_WITHDRAW = "rating.withdraw"
+    #: approving a deregistration or a revocation: the head alone
+    DECISION_APPROVE = "decision.approve"
+    ACCOUNT_MANAGE = "account.manage"
+
+
+OFFICERS = frozenset({R.CLERK, R.REVIEWER, R.HEAD})
+REVIEWERS = frozenset({R.REVIEWER, R.HEAD})
+
+#: the roles allowed each action; admins manage accounts and nothing else
+PERMISSIONS: dict[Action, frozenset[OfficerRole]] = {
+    Action.REPORT_SUBMIT: OFFICERS,
+    Action.REPORT_CONCLUDE: REVIEWERS,
+    Action.REPORT_ORDER_CORRECTION: REVIEWERS,
+    Action.REPORT_RECORD_CORRECTION: OFFICERS,
+    Action.CONTACT_RECORD: OFFICERS,
+    Action.PENALTY_RECORD: REVIEWERS,
+    Action.CREDIT_ENTER: REVIEWERS,
+    Action.CREDIT_REMOVE: REVIEWERS,
+    Action.RATING_RECORD: REVIEWERS,
+    Action.RATING_WITHDRAW: REVIEWERS,
+    Action.DECISION_APPROVE: frozenset({R.HEAD}),
+    Action.ACCOUNT_MANAGE: frozenset({R.ADMIN}),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: an officer, or a scheduled job (role None) that acts everywhere."""
+
+    username: str
+    role: OfficerRole | None
+    authority_code: str | None
+    officer_id: int | None = None
+    authority_id: int | None = None
+
+    @classmethod
+    def system(cls, job: str) -> Actor:
+        return cls(f"system:{job}", None, None)
+
+    @property
+    def is_system(self) -> bool:
+        return self.role is None
+
+
+def is_within(code: str, above: str) -> bool:
+    """Whether authority `code` is `above` itself or lies in its territory."""
+    if above == NATIONAL or code == above:
+        return True
+    if above.endswith("0000"):
+        return code[:2] == above[:2]
+    if above.endswith("00"):
+        return code[:4] == above[:4]
+    return False
+
+
+def read_prefix(authority_code: str) -> str:
+    """The code prefix of every authority an officer of `authority_code` may read:
+    '' for the ministry, '32' for a province, '3207' for a prefecture, the code itself
+    for a county."""
+    if authority_code == NATIONAL:
+        return ""
+    if authority_code.endswith("0000"):
+        return authority_code[:2]
+    if authority_code.endswith("00"):
+        return authority_code[:4]
+    return authority_code
+
+
+def may(role: OfficerRole | None, action: Action) -> bool:
+    return role is None or role in PERMISSIONS[action]
+
+
+def may_act(actor: Actor, action: Action, authority_code: str) -> bool:
+    """Acting needs the role and the organisation registered with the actor's own authority."""
+    if actor.is_system:
+        return True
+    return may(actor.role, action) and actor.authority_code == authority_code
+
+
+def may_read(actor: Actor, authority_code: str) -> bool:
+    if actor.is_system:
+        return True
+    return actor.authority_code is not None and is_within(authority_code, actor.authority_code)
+
+
+def authorize(actor: Actor, action: Action, authority_code: str) -> None:
+    """Raise Forbidden, saying why, unless `actor` may do `action` on a record of
+    `authority_code`."""
+    if actor.is_system:
+        return
+    if not may(actor.role, action):
+        allowed = sorted(r.value for r in PERMISSIONS[action])
+        raise Forbidden(
+            f"a {actor.role.value if actor.role else 'system'} may not {action.value}; "
+            f"allowed roles: {', '.join(allowed)}",
+            action=action.value,
+            allowed_roles=allowed,
+        )
+    if actor.authority_code != authority_code:
+        raise Forbidden(
+            f"the record is registered with authority {authority_code}; officers of "
+            f"{actor.authority_code} act only on their own authority's records",
+            action=action.value,
+            authority=authority_code,
+        )
+
+
+def authorize_read(actor: Actor, authority_code: str) -> None:
+    if not may_read(actor, authority_code):
+        raise Forbidden(
+            f"officers of {actor.authority_code} may read only their own and subordinate "
+            f"authorities' records, not {authority_code}'s",
+            authority=authority_code,
+        )
