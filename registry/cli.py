@@ -6,7 +6,10 @@ from flask import Flask
 
 
 def register_cli(app: Flask) -> None:
+    from registry.accounts.cli import accounts_cli
     from registry.apikeys.cli import apikeys_cli
+    from registry.audit.cli import audit_cli
+    from registry.credit.cli import credit_cli
     from registry.demo.cli import demo_cli
     from registry.divisions.cli import divisions_cli
     from registry.exports.cli import export_cli
@@ -19,3 +22,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(export_cli)
     app.cli.add_command(apikeys_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(accounts_cli)
+    app.cli.add_command(audit_cli)
+    app.cli.add_command(credit_cli)

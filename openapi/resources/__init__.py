@@ -10,8 +10,13 @@ def register_resources(api: Api) -> None:
     from openapi.resources.catalog.routes import bp as catalog
     from openapi.resources.changes.routes import bp as changes
     from openapi.resources.community.routes import bp as community
+    from openapi.resources.credit.routes import bp as credit
     from openapi.resources.divisions.routes import bp as divisions
     from openapi.resources.exports.routes import bp as exports
+    from openapi.resources.inspections.routes import bp as inspections
+    from openapi.resources.officer_accounts.routes import bp as officer_accounts
+    from openapi.resources.officer_credit.routes import bp as officer_credit
+    from openapi.resources.officer_reports.routes import bp as officer_reports
     from openapi.resources.organisations.routes import bp as organisations
     from openapi.resources.search.routes import bp as search
     from openapi.resources.stats.routes import bp as stats
@@ -28,5 +33,10 @@ def register_resources(api: Api) -> None:
         stats,
         exports,
         catalog,
+        inspections,
+        credit,
+        officer_accounts,
+        officer_reports,
+        officer_credit,
     ):
         api.register_blueprint(blueprint)

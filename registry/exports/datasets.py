@@ -265,3 +265,7 @@ register(
         "/api/v1/authorities",
     )
 )
+
+# The officers' domains add their public datasets (they import this module's register).
+import registry.credit.datasets  # noqa: E402
+import registry.inspections.datasets  # noqa: E402, F401

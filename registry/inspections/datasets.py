@@ -1,0 +1,1 @@
+"""The inspections bulk datasets."""
