@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 DEMO_ORGS ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test lint spec fuzz bench-seed bench-api clean
+.PHONY: run test lint spec fuzz bench-seed bench-api bench-inspections clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -45,6 +45,10 @@ bench-api: $(VENV)/.installed
 
 bench-seed: $(VENV)/.installed
 	$(BIN)/python bench/seed.py
+
+# SQLite and a temporary PostgreSQL database (TEST_DATABASE_URL's server), in one run.
+bench-inspections: $(VENV)/.installed
+	$(BIN)/python bench/inspections.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
