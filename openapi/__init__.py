@@ -100,7 +100,15 @@ def init_api(app: Flask) -> Api:
                         "name": "X-API-Key",
                         "description": "Optional: raises the rate limits. An unknown, "
                         "expired or revoked key is refused with 401.",
-                    }
+                    },
+                    "OfficerToken": {
+                        "type": "http",
+                        "scheme": "bearer",
+                        "description": "Registration officers only (/api/v1/officer/...): "
+                        "a personal token (rgo_…) issued with POST /api/v1/officer/tokens "
+                        "or `flask accounts token`. Unknown, expired or revoked tokens and "
+                        "deactivated accounts are refused with 401.",
+                    },
                 }
             },
             # Either no key at all or a key: anonymous use is the normal case.
@@ -122,4 +130,8 @@ def init_api(app: Flask) -> Api:
 
     register_resources(api)
     register_conventions(app)
+
+    from openapi.auth import install as install_auth
+
+    install_auth(app)
     return api

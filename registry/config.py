@@ -50,6 +50,20 @@ class Settings:
     report_due_social: tuple[int, int] = (5, 31)
     report_due_foundation: tuple[int, int] = (3, 31)
     public_notice_days: int = 60
+    #: the first report year whose missing report `credit run` lists (reports for 2017
+    #: were the first due under the 2018 credit-information measures)
+    credit_first_report_year: int = 2017
+    #: rating grades and the lowest score of each, on a 1000-point scale; configurable
+    #: because provinces score differently (RATING_BANDS="5A:900,4A:800,...")
+    rating_bands: tuple[tuple[str, int], ...] = (
+        ("5A", 900),
+        ("4A", 800),
+        ("3A", 700),
+        ("2A", 600),
+        ("1A", 500),
+    )
+    rating_max_score: int = 1000
+    rating_valid_years: int = 5
     testing: bool = False
     # Rate limits of the public API (limits' syntax: "60/minute;1000/hour"); keys are per
     # API key, anonymous per client IP. None: on, except in testing (one client sends
@@ -62,6 +76,13 @@ class Settings:
     rate_limit_key_prefix: str = "registry"
     #: behind a reverse proxy that appends the client to X-Forwarded-For; never trust it otherwise
     trusted_proxy: bool = False
+    #: officers' sign-in: this many consecutive failures lock the account for that long
+    login_max_failures: int = 5
+    login_lock_minutes: int = 15
+    #: cheap argon2 parameters; None: cheap in testing only
+    password_hash_fast: bool | None = None
+    #: the workspace's session cookie goes over HTTPS only (turn off for plain-HTTP laptops)
+    session_cookie_secure: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -82,12 +103,22 @@ class Settings:
             report_due_social=_month_day(env.get("REPORT_DUE_SOCIAL"), (5, 31)),
             report_due_foundation=_month_day(env.get("REPORT_DUE_FOUNDATION"), (3, 31)),
             public_notice_days=int(env.get("PUBLIC_NOTICE_DAYS") or 60),
+            credit_first_report_year=int(
+                env.get("CREDIT_FIRST_REPORT_YEAR") or cls.credit_first_report_year
+            ),
+            rating_bands=_bands(env.get("RATING_BANDS"), cls.rating_bands),
+            rating_max_score=int(env.get("RATING_MAX_SCORE") or cls.rating_max_score),
+            rating_valid_years=int(env.get("RATING_VALID_YEARS") or cls.rating_valid_years),
             rate_limit_enabled=_flag(env.get("RATE_LIMIT_ENABLED"), None),
             rate_limit_anonymous=env.get("RATE_LIMIT_ANONYMOUS") or cls.rate_limit_anonymous,
             rate_limit_key=env.get("RATE_LIMIT_KEY") or cls.rate_limit_key,
             rate_limit_partner=env.get("RATE_LIMIT_PARTNER") or cls.rate_limit_partner,
             rate_limit_key_prefix=env.get("RATE_LIMIT_KEY_PREFIX") or cls.rate_limit_key_prefix,
             trusted_proxy=bool(_flag(env.get("TRUSTED_PROXY"), False)),
+            login_max_failures=int(env.get("LOGIN_MAX_FAILURES") or 5),
+            login_lock_minutes=int(env.get("LOGIN_LOCK_MINUTES") or 15),
+            password_hash_fast=_flag(env.get("PASSWORD_HASH_FAST"), None),
+            session_cookie_secure=bool(_flag(env.get("SESSION_COOKIE_SECURE"), False)),
         )
 
     def replace(self, **changes: Any) -> Settings:
@@ -102,6 +133,17 @@ def _flag(value: str | None, default: bool | None) -> bool | None:
     if value is None or not value.strip():
         return default
     return value.strip().lower() not in ("0", "false", "no", "off")
+
+
+def _bands(value: str | None, default: tuple[tuple[str, int], ...]) -> tuple[tuple[str, int], ...]:
+    """Parse 'GRADE:LOWEST,...' (e.g. '5A:900,4A:800'), highest band first."""
+    if not value or not value.strip():
+        return default
+    bands = []
+    for part in value.split(","):
+        grade, _, lowest = part.strip().partition(":")
+        bands.append((grade.strip().upper(), int(lowest)))
+    return tuple(sorted(bands, key=lambda band: band[1], reverse=True))
 
 
 def _month_day(value: str | None, default: tuple[int, int]) -> tuple[int, int]:

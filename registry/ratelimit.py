@@ -2,7 +2,8 @@
 
 Anonymous clients are counted per IP, clients with an `X-API-Key` per key, with their
 tier's limits. Counters live in Redis when REDIS_URL is set (shared by every worker),
-else in each process's memory. Pages, /healthz and the docs page are never limited.
+else in each process's memory. Pages, /healthz, the docs page and the officers' API are
+never limited.
 """
 
 from __future__ import annotations
@@ -25,7 +26,10 @@ from registry.extensions import db
 
 API_KEY_HEADER = "X-API-Key"
 ANONYMOUS = "anonymous"
-_EXEMPT_PREFIXES = ("/api/docs",)
+# The officers' API answers signed-in officers only: the open-data budgets are not theirs
+# (a whole department behind one NAT address would share the anonymous one), and an
+# unauthenticated call gets a 401 after one indexed lookup of a 238-bit token.
+_EXEMPT_PREFIXES = ("/api/docs", "/api/v1/officer/")
 _ENVIRON_KEY = "registry.rate_limit_client"
 
 

@@ -30,8 +30,10 @@ def _clock():  # type: ignore[no-untyped-def]
 @click.option("--interval", default=2.0, show_default=True)
 @with_appcontext
 def sync(loop: bool, interval: float) -> None:
-    """Deliver the change feed to Elasticsearch (the database index needs no delivery)."""
+    """Publish the organisations set-based jobs queued, then deliver the change feed to
+    Elasticsearch (the database index follows every commit by itself)."""
     backend = elasticsearch_backend(current_app)
+    _publish_queued()
     if backend is None:
         click.echo("search backend is the database: it is kept in step on every commit")
         return
@@ -46,6 +48,16 @@ def sync(loop: bool, interval: float) -> None:
         if not loop:
             sys.exit(1 if result.error else 0)
         time.sleep(interval)
+        _publish_queued()
+
+
+def _publish_queued() -> None:
+    """Drain pending_publication into the change feed, a committed batch at a time."""
+    from registry.organisations.publication import drain_all
+
+    published = drain_all(db.session, _clock(), db.session.commit)
+    if published:
+        click.echo(f"published {published} organisations queued by set-based jobs")
 
 
 @search_cli.command("reindex")

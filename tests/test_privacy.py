@@ -17,7 +17,13 @@ from registry.demo.seed import seed_register
 from registry.public import FORBIDDEN, FieldSpec
 
 #: modules that define what the public sees; a later one only needs adding here
-PUBLIC_MODULES = ["registry.organisations.public", "registry.community.public"]
+PUBLIC_MODULES = [
+    "registry.organisations.public",
+    "registry.community.public",
+    "registry.inspections.public",
+    "registry.credit.public",
+    "registry.ratings.public",
+]
 #: the bulk files' datasets, written by the exports package when it is there
 OPTIONAL_PUBLIC_MODULES = ["registry.exports.datasets"]
 #: what only the API key's holder and the officers may see
@@ -86,8 +92,63 @@ def test_the_walker_finds_what_it_looks_for():
     assert FORBIDDEN.search("officer_notes") and FORBIDDEN.search("key_hash")
 
 
+#: the officers' API: signed in, never public (tests/accounts guard what it answers)
+OFFICER_PATHS = "/api/v1/officer/"
+
+
+def refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value.rsplit("/", 1)[-1]
+            else:
+                yield from refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from refs(item)
+
+
+def public_part(spec: dict[str, Any]) -> dict[str, Any]:
+    """The spec without the officers' operations, their security scheme, and the schemas
+    only they use."""
+    paths = {p: ops for p, ops in spec["paths"].items() if not p.startswith(OFFICER_PATHS)}
+    components = dict(spec.get("components", {}))
+    schemas = components.pop("schemas", {})
+    components["securitySchemes"] = {
+        name: scheme
+        for name, scheme in components.get("securitySchemes", {}).items()
+        if name != "OfficerToken"
+    }
+    reachable: set[str] = set()
+    todo = list(refs([paths, components]))
+    while todo:
+        name = todo.pop()
+        if name in schemas and name not in reachable:
+            reachable.add(name)
+            todo.extend(refs(schemas[name]))
+    components["schemas"] = {n: s for n, s in schemas.items() if n in reachable}
+    return {**spec, "paths": paths, "components": components}
+
+
+def test_public_part_leaves_out_the_officers_api():
+    spec = {
+        "paths": {
+            "/api/v1/x": {"get": {"responses": {"200": {"$ref": "#/components/schemas/A"}}}},
+            "/api/v1/officer/me": {"get": {"responses": {"200": {"$ref": "#/s/Secret"}}}},
+        },
+        "components": {
+            "schemas": {"A": {"properties": {"b": {"$ref": "#/s/B"}}}, "B": {}, "Secret": {}},
+            "securitySchemes": {"ApiKey": {}, "OfficerToken": {}},
+        },
+    }
+    public = public_part(spec)
+    assert list(public["paths"]) == ["/api/v1/x"]
+    assert set(public["components"]["schemas"]) == {"A", "B"}
+    assert set(public["components"]["securitySchemes"]) == {"ApiKey"}
+
+
 def test_no_public_schema_or_parameter_has_a_forbidden_name(client):
-    spec = client.get("/api/v1/openapi.json").get_json()
+    spec = public_part(client.get("/api/v1/openapi.json").get_json())
     names = list(schema_names(spec))
     assert len(names) > 100  # the walk reached the nested schemas and the parameters
     leaks = [(name, where) for name, where in names if FORBIDDEN.search(name)]
@@ -147,3 +208,65 @@ def test_an_organisation_and_its_history_carry_no_forbidden_field(client, sessio
         ):
             body = client.get(path).get_json()
             assert {n for n in record_keys(body) if FORBIDDEN.search(n)} == set(), path
+
+
+def test_officers_notes_contacts_and_tokens_never_reach_the_public(client, session, clock):
+    """Everything an officer writes that is not public, written once with a marker, then
+    looked for in every public answer about the organisation."""
+    from datetime import date
+
+    from registry.accounts.rules import Actor
+    from registry.credit.services import CreditService
+    from registry.inspections.services import InspectionService
+    from registry.organisations.services import OrganisationService
+    from tests.accounts.factories import officer_with_token
+    from tests.organisations.factories import registration
+
+    marker = "机密MARKER"
+    system = Actor.system("test")
+    organisation = OrganisationService(session, clock).register(
+        registration(founded_on=date(2015, 3, 2))
+    )
+    code = organisation.uscc
+    contents = {
+        "compliance_statement": "遵守法律法规",
+        "activities": [{"title": "活动"}],
+        "staff_count": 2,
+        "officers": [{"name": f"理事{marker}", "position": "理事长"}],
+        "finances": {
+            "income": "1.00",
+            "expenditure": "1.00",
+            "net_assets": "1.00",
+            "donations_received": "0",
+        },
+    }
+    inspections = InspectionService(session, clock)
+    report = inspections.submit(system, code, 2025, contents, date(2026, 5, 2), channel="counter")
+    inspections.conclude(
+        system, report.id, "basic_pass", "财务不规范", date(2026, 6, 1), review_notes=marker
+    )
+    credit = CreditService(session, clock)
+    entry = credit.enter(system, code, "rectification_not_met", None, date(2026, 6, 1))
+    entry.notes = marker
+    credit.record_contact(system, code, "letter", date(2026, 6, 2), False, f"挂号信{marker}")
+    _officer, secret = officer_with_token(session, "reviewer", "320102")
+    session.commit()
+
+    paths = [
+        f"/api/v1/organisations/{code}",
+        f"/api/v1/organisations/{code}/changes",
+        f"/api/v1/inspections?uscc={code}",
+        f"/api/v1/inspections?uscc={code}&format=csv",
+        f"/api/v1/credit-list-entries?uscc={code}",
+        f"/api/v1/credit-list-entries?uscc={code}&format=jsonl",
+        f"/api/v1/ratings?uscc={code}",
+        "/api/v1/changes?limit=200",
+        f"/api/v1/search?q={code}",
+    ]
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        body = response.get_data(as_text=True)
+        assert marker not in body and secret not in body, path
+    listed = client.get(f"/api/v1/inspections?uscc={code}").get_json()["items"]
+    assert listed and listed[0]["conclusion"] == "basic_pass"  # the conclusion is public

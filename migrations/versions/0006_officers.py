@@ -208,7 +208,7 @@ def upgrade():
     )
     with op.batch_alter_table('credit_list_entry', schema=None) as batch_op:
         batch_op.create_index('ix_credit_list_entry_list_entered', ['list_name', 'entered_on'], unique=False)
-        batch_op.create_index('ix_credit_list_entry_org_list', ['organisation_id', 'list_name', 'removed_on'], unique=False)
+        batch_op.create_index('ix_credit_list_entry_org_list', ['organisation_id', 'list_name', 'entered_on'], unique=False)
         batch_op.create_index('uq_credit_list_entry_report', ['organisation_id', 'report_year'], unique=True, sqlite_where=sa.text("ground = 'report_not_filed'"), postgresql_where=sa.text("ground = 'report_not_filed'"))
 
     with op.batch_alter_table('organisation', schema=None) as batch_op:

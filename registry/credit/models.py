@@ -82,7 +82,7 @@ class CreditListEntry(db.Model):
             sqlite_where=db.text("ground = 'report_not_filed'"),
             postgresql_where=db.text("ground = 'report_not_filed'"),
         ),
-        Index("ix_credit_list_entry_org_list", "organisation_id", "list_name", "removed_on"),
+        Index("ix_credit_list_entry_org_list", "organisation_id", "list_name", "entered_on"),
         Index("ix_credit_list_entry_list_entered", "list_name", "entered_on"),
     )
 

@@ -103,3 +103,45 @@ def participation_rate(filed: int, obliged: int) -> Decimal | None:
         return None
     rate = Decimal(filed) * 100 / Decimal(obliged)
     return rate.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+# -- the inspection of a report ---------------------------------------------------------
+
+#: conclusions that publish their reasons and may carry a correction order
+NEEDS_REASONS = frozenset({"basic_pass", "fail"})
+
+
+def needs_reasons(conclusion: str) -> bool:
+    """A basic pass or a fail says why; a pass needs no reasons."""
+    return str(conclusion) in NEEDS_REASONS
+
+
+def may_order_correction(conclusion: str | None) -> bool:
+    """Only a basic pass or a fail is ordered to correct (责令整改)."""
+    return conclusion is not None and str(conclusion) in NEEDS_REASONS
+
+
+def next_steps(
+    status: str,
+    conclusion: str | None,
+    correction_deadline: date | None,
+    corrected_on: date | None,
+) -> list[str]:
+    """What may happen next to a report: the steps an IllegalTransition lists as allowed."""
+    if str(status) == "submitted":
+        return ["conclude"]
+    if not may_order_correction(conclusion):
+        return []
+    if correction_deadline is None:
+        return ["order_correction"]
+    if corrected_on is None:
+        return ["record_correction"]
+    return []
+
+
+def is_correction_overdue(
+    correction_deadline: date | None, corrected_on: date | None, today: date
+) -> bool:
+    """A correction order whose deadline has passed with no correction recorded: the
+    deadline day itself is still in time."""
+    return correction_deadline is not None and corrected_on is None and today > correction_deadline

@@ -9,6 +9,7 @@ from flask import Flask, g, request
 
 from registry.web.errors import register_error_handlers
 from registry.web.portal import bp as portal_bp
+from registry.web.workspace import init_workspace
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -26,3 +27,6 @@ def register_web(app: Flask) -> None:
     def _stamp(response):  # type: ignore[no-untyped-def]
         response.headers["X-Request-ID"] = g.get("request_id", "")
         return response
+
+    # After the request id, so that a refused CSRF check still carries one.
+    init_workspace(app)

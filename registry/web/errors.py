@@ -64,10 +64,19 @@ def _field_errors(messages: Any, prefix: str = "") -> list[dict[str, str]]:
     return found
 
 
+_PROBLEM_MEMBERS = frozenset({"type", "title", "status", "detail", "instance", "request_id"})
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(error: DomainError) -> Response:
-        return _render(error.http_status, error.title, error.message, error.slug, **error.details)
+        # A detail named like a problem's own member (an IllegalTransition's `status`) is
+        # renamed, e.g. to current_status, so that it neither clashes nor replaces it.
+        details = {
+            (f"current_{key}" if key in _PROBLEM_MEMBERS else key): value
+            for key, value in error.details.items()
+        }
+        return _render(error.http_status, error.title, error.message, error.slug, **details)
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> Response:

@@ -20,4 +20,10 @@ def test_every_operation_is_documented(client):
             if method == "parameters":
                 continue
             assert operation.get("summary"), f"{method.upper()} {path} has no summary"
-            assert "200" in operation["responses"], f"{method.upper()} {path}"
+            success = {"200", "201", "204"} & set(operation["responses"])
+            assert success, f"{method.upper()} {path} documents no success response"
+            if method == "get":
+                assert "200" in operation["responses"], f"GET {path}"
+            if path.startswith("/api/v1/officer/"):
+                assert operation.get("security") == [{"OfficerToken": []}], f"{method} {path}"
+                assert "401" in operation["responses"], f"{method.upper()} {path} documents no 401"

@@ -1,7 +1,67 @@
-"""Credit lists and ratings."""
+"""/api/v1/credit-list-entries and /api/v1/ratings: the credit lists and ratings, public."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from openapi.fields import STREAMED, stream
+from openapi.pagination import bounded_int, decode_cursor, encode_cursor, link_header, next_link
+from openapi.resources.credit.schemas import (
+    EntryArgs,
+    EntryPageSchema,
+    RatingArgs,
+    RatingPageSchema,
+)
+from registry import context
+from registry.credit.listing import EntryFilter, EntryListing
+from registry.credit.public import ENTRY_FIELDS
+from registry.extensions import db
+from registry.ratings.listing import RatingFilter, RatingListing
+from registry.ratings.public import RATING_FIELDS
+
 bp = Blueprint("credit", __name__, url_prefix="/api/v1", description="Credit lists and ratings")
+
+
+def _page(records: list[dict[str, Any]], last: int | None, limit: int):  # type: ignore[no-untyped-def]
+    next_cursor = encode_cursor(last) if last is not None else None
+    url = next_link(next_cursor)
+    body = {"items": records, "next": url, "next_cursor": next_cursor, "limit": limit}
+    return body, 200, link_header(url)
+
+
+@bp.route("/credit-list-entries")
+class CreditListEntries(MethodView):
+    @bp.arguments(EntryArgs, location="query", as_kwargs=True)
+    @bp.response(200, EntryPageSchema)
+    @bp.doc(**STREAMED)
+    def get(self, cursor: str | None, limit: int, format: str, **args: Any):
+        """Entries onto the abnormal-activities and serious-dishonesty lists (活动异常名录、
+        严重违法失信名单), current and past, each with its ground and dates; keyset-paged,
+        or streamed whole as CSV / JSON Lines."""
+        filters = EntryFilter(**args)
+        listing = EntryListing(db.session)
+        if format != "json":
+            return stream(format, ENTRY_FIELDS, listing.stream(filters), "credit-list-entries")
+        after = decode_cursor(cursor, bounded_int)[0] if cursor else 0
+        records, last = listing.page(filters, after, limit)
+        return _page(records, last, limit)
+
+
+@bp.route("/ratings")
+class Ratings(MethodView):
+    @bp.arguments(RatingArgs, location="query", as_kwargs=True)
+    @bp.response(200, RatingPageSchema)
+    @bp.doc(**STREAMED)
+    def get(self, cursor: str | None, limit: int, format: str, **args: Any):
+        """Ratings (等级评估, 1A–5A) with their term, withdrawn ones included; keyset-paged,
+        or streamed whole as CSV / JSON Lines."""
+        filters = RatingFilter(**args)
+        listing = RatingListing(db.session, context.clock().today())
+        if format != "json":
+            return stream(format, RATING_FIELDS, listing.stream(filters), "ratings")
+        after = decode_cursor(cursor, bounded_int)[0] if cursor else 0
+        records, last = listing.page(filters, after, limit)
+        return _page(records, last, limit)

@@ -6,7 +6,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from openapi.resources.stats.schemas import StatsSchema
+from registry import context
 from registry.extensions import db
+from registry.inspections.rules import DueDates
+from registry.inspections.stats import yearly_national
 from registry.organisations.stats import register_stats
 
 bp = Blueprint(
@@ -18,5 +21,8 @@ bp = Blueprint(
 class Stats(MethodView):
     @bp.response(200, StatsSchema)
     def get(self):
-        """Counts by kind, status, province and founding year."""
-        return register_stats(db.session)
+        """Counts by kind, status, province and founding year; inspection participation
+        by year."""
+        dues = DueDates.from_settings(context.settings())
+        inspections = yearly_national(db.session, context.clock().today(), dues)
+        return {**register_stats(db.session), "inspections": inspections}

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from openapi.resources.inspections.schemas import InspectionYearSchema
+
 
 class _KindStatus(Schema):
     kind = fields.String(required=True)
@@ -36,3 +38,11 @@ class StatsSchema(Schema):
     )
     by_founding_year = fields.List(fields.Nested(_Year), required=True)
     charities = fields.Integer(required=True)
+    inspections = fields.List(
+        fields.Nested(InspectionYearSchema),
+        required=True,
+        metadata={
+            "description": "National participation in the annual inspection, by year reported "
+            "on, from the first year with a report to last year (at most ten years)"
+        },
+    )
