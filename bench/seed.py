@@ -4,7 +4,8 @@
 
 Runs the migrations on a fresh temporary SQLite database (or on an empty database at
 --database-url, e.g. PostgreSQL), then seeds it, divisions and authorities included, as
-`flask --app wsgi demo seed` does on a new install.
+`flask --app wsgi demo seed` does on a new install: the register, then the officers'
+domains (annual reports, penalties, the credit run, ratings, republication).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ def run(url: str, organisations: int, seed: int, tmp: Path) -> None:
     from sqlalchemy import text
 
     from registry import create_app
+    from registry.demo.inspections import seed_inspections
     from registry.demo.seed import ensure_divisions, seed_register
     from registry.extensions import db
 
@@ -52,6 +54,9 @@ def run(url: str, organisations: int, seed: int, tmp: Path) -> None:
         ensure_divisions(db.session)
         divisions = time.perf_counter() - started
         summary = seed_register(db.session, clock, organisations=organisations, seed=seed)
+        register = time.perf_counter() - started
+        settings = app.extensions["registry.settings"]
+        seed_inspections(db.session, clock, summary, seed=seed, settings=settings)
         total = time.perf_counter() - started
         if db.engine.dialect.name == "postgresql":
             size = db.session.scalar(text("SELECT pg_database_size(current_database())"))
@@ -67,7 +72,16 @@ def run(url: str, organisations: int, seed: int, tmp: Path) -> None:
     print(f"organisations        {summary.organisations:,} ({summary.by_kind})")
     print(f"change records       {summary.change_records:,}")
     print(f"community filings    {summary.community:,}")
+    print(f"annual reports       {summary.reports:,} ({summary.participation or 0:.1%} filed)")
+    print(
+        f"list entries         {summary.list_entries:,} (abnormal {summary.abnormal:,}, "
+        f"dishonest {summary.dishonest:,} now)"
+    )
+    print(f"ratings              {summary.ratings:,} ({summary.rated:,} in force)")
+    print(f"records republished  {summary.published:,}")
     print(f"divisions loaded in  {divisions:.2f} s")
+    print(f"register seconds     {register:.2f}")
+    print(f"officers' seconds    {total - register:.2f}")
     print(f"organisations/second {per_second:,.0f}")
     print(f"total seconds        {total:.2f}")
     print(f"database size        {size / 1e6:.1f} MB")

@@ -4,6 +4,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from registry.demo.inspections import seed_inspections
 from registry.demo.seed import SeedSummary, seed_if_empty, seed_register
 from registry.extensions import db
 
@@ -44,7 +45,11 @@ def seed(organisations: int, seed: int, community: int | None, if_empty: bool) -
     from tqdm import tqdm
 
     community = organisations // 2 if community is None else community
-    totals = {"organisations": organisations, "community filings": community}
+    totals = {
+        "organisations": organisations,
+        "community filings": community,
+        "annual reports": organisations,  # counted in organisations done
+    }
     bars: dict[str, tqdm] = {}
 
     def progress(stage: str, count: int) -> None:
@@ -52,7 +57,7 @@ def seed(organisations: int, seed: int, community: int | None, if_empty: bool) -
         if stage not in bars:
             for bar in bars.values():
                 bar.close()
-            bars[stage] = tqdm(total=totals[stage], desc=stage, unit=" rows")
+            bars[stage] = tqdm(total=totals.get(stage), desc=stage, unit=" rows")
         bars[stage].update(count)
 
     options = {
@@ -67,6 +72,11 @@ def seed(organisations: int, seed: int, community: int | None, if_empty: bool) -
             summary = seed_if_empty(db.session, clock, **options)
         else:
             summary = seed_register(db.session, clock, **options)
+        if summary is not None:
+            settings = current_app.extensions["registry.settings"]
+            seed_inspections(
+                db.session, clock, summary, seed=seed, settings=settings, progress=progress
+            )
     finally:
         for bar in bars.values():
             bar.close()
@@ -86,6 +96,23 @@ def describe(summary: SeedSummary) -> str:
         f"{summary.changed:,} with changes of registration, "
         f"{summary.deregistered:,} deregistered, {summary.revoked:,} revoked, "
         f"{summary.charities:,} charities, {summary.change_records:,} change records; "
-        f"{summary.community:,} community filings ({summary.withdrawn:,} withdrawn). "
+        f"{summary.community:,} community filings ({summary.withdrawn:,} withdrawn).\n"
+        f"{inspections(summary)}\n"
         f"{summary.seconds:.1f} s, {summary.organisations / summary.seconds:,.0f} organisations/s."
+    )
+
+
+def inspections(summary: SeedSummary) -> str:
+    """The officers' domains: reports, inspections, penalties, lists and ratings."""
+    rate = f"{summary.participation:.1%}" if summary.participation is not None else "n/a"
+    concluded = summary.conclusions
+    return (
+        f"{summary.reports:,} annual reports (participation {rate}, {summary.late:,} late; "
+        f"{concluded.get('pass', 0):,} passed, {concluded.get('basic_pass', 0):,} basic passes, "
+        f"{concluded.get('fail', 0):,} failed, {summary.in_review:,} awaiting review); "
+        f"{summary.penalties:,} penalties; {summary.list_entries:,} credit-list entries, "
+        f"{summary.abnormal:,} organisations on the abnormal-activities list and "
+        f"{summary.dishonest:,} on the serious-dishonesty list now; "
+        f"{summary.ratings:,} ratings ({summary.rated:,} in force); "
+        f"{summary.published:,} records republished."
     )

@@ -553,7 +553,7 @@ def seed_register(
             progress(stage, count)
 
     summary = SeedSummary()
-    org_id = _next_id(session, Organisation.id)
+    summary.first_id = org_id = _next_id(session, Organisation.id)
     change_id = _next_id(session, ChangeRecord.id)
     flush("organisations")  # starts the stage's progress
     for plan in generator.organisations(organisations):

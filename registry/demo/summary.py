@@ -23,7 +23,33 @@ class SeedSummary:
     charities: int = 0
     community: int = 0
     withdrawn: int = 0
+    #: the first seeded organisation's id: the seeded ones are the next `organisations`
+    first_id: int = 0
+    # -- the officers' domains (demo/inspections.py) --
+    #: obliged report years whose due date has passed, and the reports filed for them
+    obliged: int = 0
+    filed: int = 0
+    reports: int = 0
+    late: int = 0
+    #: reports still in the review queue, and the conclusions given
+    in_review: int = 0
+    conclusions: dict[str, int] = field(default_factory=dict)
+    penalties: int = 0
+    list_entries: int = 0
+    #: seeded organisations on each list now
+    abnormal: int = 0
+    dishonest: int = 0
+    ratings: int = 0
+    #: ratings in force now
+    rated: int = 0
+    #: organisations republished with their flags and ratings
+    published: int = 0
     seconds: float = 0.0
+
+    @property
+    def participation(self) -> float | None:
+        """参检率 over every seeded year whose report was due: filed ÷ obliged."""
+        return self.filed / self.obliged if self.obliged else None
 
     def add(self, plan: OrganisationPlan) -> None:
         row = plan.row
