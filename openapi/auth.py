@@ -102,3 +102,7 @@ def install(app: Flask) -> None:
             response.headers["Cache-Control"] = "no-store"
             response.vary.add("Authorization")
         return response
+
+
+#: what an officer operation's `@bp.doc(**OFFICER_ONLY)` says: the bearer token is required
+OFFICER_ONLY = {"security": [{"OfficerToken": []}]}

@@ -7,7 +7,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from openapi.auth import current_actor, current_officer
+from openapi.auth import OFFICER_ONLY, current_actor, current_officer
 from openapi.pagination import MAX_ID, decode_cursor, encode_cursor, link_header, next_link
 from openapi.resources.officer_accounts.schemas import (
     USERNAME_PARAM,
@@ -34,8 +34,6 @@ bp = Blueprint(
     url_prefix="/api/v1/officer",
     description="Officers' accounts and API tokens",
 )
-
-OFFICER_ONLY = {"security": [{"OfficerToken": []}]}
 
 
 def _service() -> AccountService:

@@ -12,7 +12,7 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from openapi.auth import current_actor
+from openapi.auth import OFFICER_ONLY, current_actor
 from openapi.resources.credit.schemas import EntrySchema, RatingSchema
 from openapi.resources.officer_credit.schemas import (
     ENTRY_ID_PARAM,
@@ -40,8 +40,6 @@ bp = Blueprint(
     url_prefix="/api/v1/officer",
     description="Officers: credit lists, penalties, contact attempts and ratings",
 )
-
-OFFICER_ONLY = {"security": [{"OfficerToken": []}]}
 
 
 @bp.before_request

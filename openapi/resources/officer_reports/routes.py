@@ -8,7 +8,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from openapi.auth import current_actor
+from openapi.auth import OFFICER_ONLY, current_actor
 from openapi.pagination import bounded_int, decode_cursor, encode_cursor, link_header, next_link
 from openapi.resources.inspections.routes import inspections
 from openapi.resources.officer_reports.schemas import (
@@ -37,8 +37,6 @@ bp = Blueprint(
     url_prefix="/api/v1/officer",
     description="Officers: annual reports and the annual inspection (年检)",
 )
-
-OFFICER_ONLY = {"security": [{"OfficerToken": []}]}
 
 
 def summary(service: InspectionService, report: AnnualReport) -> dict[str, Any]:
