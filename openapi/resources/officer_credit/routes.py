@@ -17,7 +17,6 @@ from openapi.resources.credit.schemas import EntrySchema, RatingSchema
 from openapi.resources.officer_credit.schemas import (
     ENTRY_ID_PARAM,
     RATING_ID_PARAM,
-    USCC_PARAM,
     ContactCreateSchema,
     ContactSchema,
     EntryCreateSchema,
@@ -27,6 +26,7 @@ from openapi.resources.officer_credit.schemas import (
     RemovalSchema,
     WithdrawalSchema,
 )
+from openapi.resources.organisations.schemas import USCC_PARAM
 from registry import context
 from registry.credit.public import entry_record
 from registry.credit.services import CreditService, contact, penalty_view

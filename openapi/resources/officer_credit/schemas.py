@@ -6,13 +6,6 @@ from openapi.resources.credit.schemas import EntrySchema
 from registry.credit.models import ContactMethod, PenaltyKind, RemovalGround
 from registry.credit.rules import OFFICER_GROUNDS
 
-USCC_PARAM = {
-    "in": "path",
-    "name": "uscc",
-    "required": True,
-    "description": "The 18-character unified social credit code",
-    "schema": {"type": "string", "pattern": "^[0-9A-Za-z]{18}$"},
-}
 ENTRY_ID_PARAM = {
     "in": "path",
     "name": "entry_id",

@@ -13,7 +13,6 @@ from openapi.pagination import bounded_int, decode_cursor, encode_cursor, link_h
 from openapi.resources.inspections.routes import inspections
 from openapi.resources.officer_reports.schemas import (
     REPORT_ID_PARAM,
-    USCC_PARAM,
     OverdueArgs,
     OverdueOrganisationPageSchema,
     ReportConclusionSchema,
@@ -24,6 +23,7 @@ from openapi.resources.officer_reports.schemas import (
     ReportQueuePageSchema,
     ReportSubmitSchema,
 )
+from openapi.resources.organisations.schemas import USCC_PARAM
 from registry import context
 from registry.extensions import db
 from registry.inspections.contents import contents_of

@@ -14,13 +14,6 @@ REPORT_ID_PARAM = {
     "description": "The annual report's number",
     "schema": {"type": "integer", "minimum": 1},
 }
-USCC_PARAM = {
-    "in": "path",
-    "name": "uscc",
-    "required": True,
-    "description": "The organisation's 18-character unified social credit code",
-    "schema": {"type": "string", "pattern": "^[0-9A-Za-z]{18}$"},
-}
 
 
 def _amount(description: str, *, required: bool = False) -> fields.Decimal:
