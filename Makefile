@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 DEMO_ORGS ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test lint spec fuzz bench-seed bench-api bench-inspections clean
+.PHONY: run test lint spec fuzz bench-seed bench-api bench-inspections bench-dormant clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -49,6 +49,11 @@ bench-seed: $(VENV)/.installed
 # SQLite and a temporary PostgreSQL database (TEST_DATABASE_URL's server), in one run.
 bench-inspections: $(VENV)/.installed
 	$(BIN)/python bench/inspections.py
+
+# Dormant detection: 100,000 organisations on SQLite, 1,000,000 on a temporary PostgreSQL
+# database (TEST_DATABASE_URL's server).
+bench-dormant: $(VENV)/.installed
+	$(BIN)/python bench/dormant.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -30,6 +30,9 @@ def create_app(
         if config:
             settings = settings.replace(**config)
 
+    from registry.deregistration.rules import DormantRules
+
+    DormantRules.from_settings(settings)  # a misspelt criterion fails here, not per request
     app = Flask(__name__, instance_path=str(settings.instance_path))
     app.config.update(
         SECRET_KEY=settings.secret_key,

@@ -11,6 +11,7 @@ def register_cli(app: Flask) -> None:
     from registry.audit.cli import audit_cli
     from registry.credit.cli import credit_cli
     from registry.demo.cli import demo_cli
+    from registry.deregistration.cli import dormant_cli
     from registry.divisions.cli import divisions_cli
     from registry.exports.cli import export_cli
     from registry.organisations.cli import uscc_cli
@@ -25,3 +26,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(accounts_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(credit_cli)
+    app.cli.add_command(dormant_cli)

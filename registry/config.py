@@ -50,6 +50,24 @@ class Settings:
     report_due_social: tuple[int, int] = (5, 31)
     report_due_foundation: tuple[int, int] = (3, 31)
     public_notice_days: int = 60
+    # The dormant-organisation procedure (DOMAIN.md, "Dormant organisations"); the
+    # criteria detection applies (DORMANT_CRITERIA="missed_reports,unreachable").
+    dormant_criteria: tuple[str, ...] = (
+        "missed_reports",
+        "no_activity",
+        "unreachable",
+        "long_abnormal",
+    )
+    dormant_missed_reports: int = 2
+    dormant_inactive_months: int = 12
+    dormant_contact_gap_days: tuple[int, int] = (20, 60)
+    dormant_abnormal_months: int = 12
+    hearing_request_days: int = 5
+    certificate_return_days: int = 7
+    review_days: int = 60
+    lawsuit_months: int = 6
+    #: the public at-risk list shows detected candidates without a case too
+    at_risk_includes_candidates: bool = False
     #: the first report year whose missing report `credit run` lists (reports for 2017
     #: were the first due under the 2018 credit-information measures)
     credit_first_report_year: int = 2017
@@ -103,6 +121,24 @@ class Settings:
             report_due_social=_month_day(env.get("REPORT_DUE_SOCIAL"), (5, 31)),
             report_due_foundation=_month_day(env.get("REPORT_DUE_FOUNDATION"), (3, 31)),
             public_notice_days=int(env.get("PUBLIC_NOTICE_DAYS") or 60),
+            dormant_criteria=_names(env.get("DORMANT_CRITERIA"), cls.dormant_criteria),
+            dormant_missed_reports=int(
+                env.get("DORMANT_MISSED_REPORTS") or cls.dormant_missed_reports
+            ),
+            dormant_inactive_months=int(
+                env.get("DORMANT_INACTIVE_MONTHS") or cls.dormant_inactive_months
+            ),
+            dormant_contact_gap_days=_pair(
+                env.get("DORMANT_CONTACT_GAP_DAYS"), cls.dormant_contact_gap_days
+            ),
+            dormant_abnormal_months=int(
+                env.get("DORMANT_ABNORMAL_MONTHS") or cls.dormant_abnormal_months
+            ),
+            hearing_request_days=int(env.get("HEARING_REQUEST_DAYS") or 5),
+            certificate_return_days=int(env.get("CERTIFICATE_RETURN_DAYS") or 7),
+            review_days=int(env.get("REVIEW_DAYS") or 60),
+            lawsuit_months=int(env.get("LAWSUIT_MONTHS") or 6),
+            at_risk_includes_candidates=bool(_flag(env.get("AT_RISK_INCLUDES_CANDIDATES"), False)),
             credit_first_report_year=int(
                 env.get("CREDIT_FIRST_REPORT_YEAR") or cls.credit_first_report_year
             ),
@@ -133,6 +169,21 @@ def _flag(value: str | None, default: bool | None) -> bool | None:
     if value is None or not value.strip():
         return default
     return value.strip().lower() not in ("0", "false", "no", "off")
+
+
+def _names(value: str | None, default: tuple[str, ...]) -> tuple[str, ...]:
+    """Parse 'a,b,c' into names; empty means the default."""
+    if not value or not value.strip():
+        return default
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def _pair(value: str | None, default: tuple[int, int]) -> tuple[int, int]:
+    """Parse 'LOW-HIGH' (e.g. '20-60')."""
+    if not value or not value.strip():
+        return default
+    low, _, high = value.strip().partition("-")
+    return (int(low), int(high))
 
 
 def _bands(value: str | None, default: tuple[tuple[str, int], ...]) -> tuple[tuple[str, int], ...]:

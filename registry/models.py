@@ -6,6 +6,14 @@ from registry.audit.models import AuditEvent
 from registry.authorities.models import RegistrationAuthority
 from registry.community.models import CommunityOrganisation
 from registry.credit.models import ContactAttempt, CreditListEntry, Penalty
+from registry.deregistration.models import (
+    CaseStep,
+    DeregistrationDecision,
+    DormantCandidate,
+    DormantCase,
+    NoticeListing,
+    PublicNotice,
+)
 from registry.divisions.models import AdministrativeDivision
 from registry.feed.models import FeedEntry
 from registry.inspections.models import AnnualReport
@@ -20,15 +28,21 @@ __all__ = [
     "ApiKey",
     "ApiToken",
     "AuditEvent",
+    "CaseStep",
     "ChangeRecord",
     "CommunityOrganisation",
     "ContactAttempt",
     "CreditListEntry",
+    "DeregistrationDecision",
+    "DormantCandidate",
+    "DormantCase",
     "FeedEntry",
+    "NoticeListing",
     "Officer",
     "Organisation",
     "Penalty",
     "PendingPublication",
+    "PublicNotice",
     "Rating",
     "RegistrationAuthority",
     "RelayCursor",

@@ -23,10 +23,12 @@ from registry.accounts.models import OfficerRole
 from registry.accounts.rules import PERMISSIONS, Action, Actor
 from registry.audit.models import AuditEvent
 from registry.credit.services import CreditService
+from registry.deregistration.services import CaseService
 from registry.inspections.services import InspectionService
 from registry.organisations.services import OrganisationService
 from registry.ratings.models import Rating
 from tests.accounts.factories import bearer, officer, officer_with_token, token_for
+from tests.credit.factories import report
 from tests.organisations.factories import registration
 
 SYSTEM = Actor.system("test-setup")
@@ -156,6 +158,65 @@ def withdraw_rating(session, clock, authority):
     return f"/api/v1/officer/ratings/{rating.id}/withdrawal", {"reason": "评估结论被撤销"}
 
 
+def _dormant_case(session, clock, authority: str, *steps: str) -> Any:
+    """A case of an organisation of `authority` that filed nothing for 2024 and 2025,
+    opened on 1 April 2026 by the scheduled job and taken through `steps` on that day."""
+    code = _organisation(session, clock, authority)
+    organisation = OrganisationService(session, clock).find_by_uscc(code)
+    for year in range(2015, 2024):
+        report(session, organisation, year, date(year + 1, 4, 1))
+    service = CaseService(session, clock)
+    service.detect(SYSTEM)
+    (case,) = service.open(SYSTEM, [code], date(2026, 4, 1))
+    for step in steps:
+        service.move(SYSTEM, case.id, step, date(2026, 4, 1))
+    return case
+
+
+def detect(session, clock, authority):
+    return "/api/v1/officer/dormant-candidates/detection", {}
+
+
+def open_case(session, clock, authority):
+    code = _organisation(session, clock, authority)
+    organisation = OrganisationService(session, clock).find_by_uscc(code)
+    for year in range(2015, 2024):
+        report(session, organisation, year, date(year + 1, 4, 1))
+    CaseService(session, clock).detect(SYSTEM)
+    return "/api/v1/officer/dormant-cases", {"usccs": [code]}
+
+
+def move_case(session, clock, authority):
+    case = _dormant_case(session, clock, authority)
+    return f"/api/v1/officer/dormant-cases/{case.id}/transitions", {"transition": "review"}
+
+
+def approve_decision(session, clock, authority):
+    case = _dormant_case(session, clock, authority, "review", "contact", "publish_notice")
+    service = CaseService(session, clock)
+    service.move(SYSTEM, case.id, "await_decision")
+    service.move(
+        SYSTEM,
+        case.id,
+        "propose_deregistration",
+        simplified_ground="not_found",
+        no_assets_or_debts=True,
+    )
+    return f"/api/v1/officer/dormant-cases/{case.id}/transitions", {"transition": "approve"}
+
+
+def publish_notice(session, clock, authority):
+    case = _dormant_case(session, clock, authority, "review", "contact")
+    return "/api/v1/officer/notices", {"kind": "dormant", "case_ids": [case.id]}
+
+
+def record_response(session, clock, authority):
+    case = _dormant_case(session, clock, authority, "review", "contact")
+    notice = CaseService(session, clock).publish_notice(SYSTEM, "dormant", [case.id])
+    body = {"uscc": case.organisation.uscc, "response": "来函说明情况"}
+    return f"/api/v1/officer/notices/{notice.id}/responses", body
+
+
 def create_account(session, clock, authority):
     body = {
         "username": f"new-{authority}",
@@ -236,6 +297,28 @@ ENDPOINTS = [
         Action.RATING_WITHDRAW,
         withdraw_rating,
     ),
+    # Detection runs on the officer's own authority, wherever the matrix points.
+    Endpoint("POST", "/api/v1/officer/dormant-candidates/detection", Action.DORMANT_DETECT, detect),
+    Endpoint("POST", "/api/v1/officer/dormant-cases", Action.CASE_OPEN, open_case),
+    Endpoint(
+        "POST",
+        "/api/v1/officer/dormant-cases/<int:case_id>/transitions",
+        Action.CASE_MOVE,
+        move_case,
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/officer/dormant-cases/<int:case_id>/transitions",
+        Action.DECISION_APPROVE,
+        approve_decision,
+    ),
+    Endpoint("POST", "/api/v1/officer/notices", Action.NOTICE_PUBLISH, publish_notice),
+    Endpoint(
+        "POST",
+        "/api/v1/officer/notices/<int:notice_id>/responses",
+        Action.NOTICE_RESPONSE,
+        record_response,
+    ),
     Endpoint("POST", "/api/v1/officer/accounts", Action.ACCOUNT_MANAGE, create_account),
     Endpoint(
         "PATCH", "/api/v1/officer/accounts/<string:username>", Action.ACCOUNT_MANAGE, update_account
@@ -254,6 +337,8 @@ def expected_allowed(endpoint: Endpoint, role: str, where: str) -> bool:
     if endpoint.action is Action.ACCOUNT_MANAGE:
         # Admins manage the accounts of their own authority and of those below it.
         return OfficerRole(role) in allowed_roles and where in ("own", "below")
+    if endpoint.action is Action.DORMANT_DETECT:
+        return OfficerRole(role) in allowed_roles
     return OfficerRole(role) in allowed_roles and where == "own"
 
 
@@ -273,7 +358,9 @@ def test_the_table_covers_every_mutating_officer_route(app):
 @pytest.mark.parametrize("where", list(WHERE))
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(
-    "endpoint", ENDPOINTS, ids=lambda e: f"{e.method} {e.rule.split('officer/')[1]}"
+    "endpoint",
+    ENDPOINTS,
+    ids=lambda e: f"{e.method} {e.rule.split('officer/')[1]} {e.action.value if e.action else ''}",
 )
 def test_authorisation_matrix(client, session, clock, endpoint, role, where):
     path, body = endpoint.prepare(session, clock, WHERE[where])
@@ -295,7 +382,7 @@ def test_authorisation_matrix(client, session, clock, endpoint, role, where):
 def test_no_token_is_401_on_every_officer_route(client, session):
     for endpoint in ENDPOINTS:
         path = endpoint.rule.replace("<string:uscc>", "51100000500002862F")
-        for name in ("report_id", "entry_id", "rating_id", "token_id"):
+        for name in ("report_id", "entry_id", "rating_id", "token_id", "case_id", "notice_id"):
             path = path.replace(f"<int:{name}>", "1")
         path = path.replace("<string:username>", "someone")
         response = client.open(path, method=endpoint.method, json={})

@@ -23,6 +23,7 @@ PUBLIC_MODULES = [
     "registry.inspections.public",
     "registry.credit.public",
     "registry.ratings.public",
+    "registry.deregistration.public",
 ]
 #: the bulk files' datasets, written by the exports package when it is there
 OPTIONAL_PUBLIC_MODULES = ["registry.exports.datasets"]
@@ -249,6 +250,22 @@ def test_officers_notes_contacts_and_tokens_never_reach_the_public(client, sessi
     entry = credit.enter(system, code, "rectification_not_met", None, date(2026, 6, 1))
     entry.notes = marker
     credit.record_contact(system, code, "letter", date(2026, 6, 2), False, f"挂号信{marker}")
+    # A dormant organisation's case: notes, responses and documents' remarks.
+    from registry.deregistration.services import CaseService
+    from tests.credit.factories import report as filed
+
+    dormant = OrganisationService(session, clock).register(
+        registration(founded_on=date(2015, 3, 2))
+    )
+    for year in range(2015, 2024):
+        filed(session, dormant, year, date(year + 1, 4, 1))
+    cases = CaseService(session, clock)
+    cases.detect(system)
+    (case,) = cases.open(system, [dormant.uscc], note=marker)
+    cases.move(system, case.id, "review", note=marker)
+    cases.move(system, case.id, "contact", note=marker)
+    notice = cases.publish_notice(system, "dormant", [case.id], note=marker)
+    cases.record_response(system, notice.id, dormant.uscc, response=marker)
     _officer, secret = officer_with_token(session, "reviewer", "320102")
     session.commit()
 
@@ -262,11 +279,22 @@ def test_officers_notes_contacts_and_tokens_never_reach_the_public(client, sessi
         f"/api/v1/ratings?uscc={code}",
         "/api/v1/changes?limit=200",
         f"/api/v1/search?q={code}",
+        f"/api/v1/organisations/{dormant.uscc}",
+        "/api/v1/notices",
+        "/api/v1/notices?format=csv",
+        f"/api/v1/notices/{notice.id}",
+        "/api/v1/notices/feed.atom",
+        "/api/v1/at-risk",
+        "/api/v1/at-risk?format=jsonl",
+        f"/documents/notices/{notice.id}",
     ]
     for path in paths:
         response = client.get(path)
         assert response.status_code == 200, path
         body = response.get_data(as_text=True)
         assert marker not in body and secret not in body, path
+    # The public does see the case's organisation on the at-risk list and in the notice.
+    assert dormant.uscc in client.get("/api/v1/at-risk").get_data(as_text=True)
+    assert dormant.uscc in client.get(f"/api/v1/notices/{notice.id}").get_data(as_text=True)
     listed = client.get(f"/api/v1/inspections?uscc={code}").get_json()["items"]
     assert listed and listed[0]["conclusion"] == "basic_pass"  # the conclusion is public

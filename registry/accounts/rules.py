@@ -29,6 +29,12 @@ class Action(enum.StrEnum):
     CREDIT_REMOVE = "credit.remove"
     RATING_RECORD = "rating.record"
     RATING_WITHDRAW = "rating.withdraw"
+    #: the dormant-organisation procedure
+    DORMANT_DETECT = "dormant.detect"
+    CASE_OPEN = "case.open"
+    CASE_MOVE = "case.move"
+    NOTICE_PUBLISH = "notice.publish"
+    NOTICE_RESPONSE = "notice.response"
     #: approving a deregistration or a revocation: the head alone
     DECISION_APPROVE = "decision.approve"
     ACCOUNT_MANAGE = "account.manage"
@@ -49,6 +55,11 @@ PERMISSIONS: dict[Action, frozenset[OfficerRole]] = {
     Action.CREDIT_REMOVE: REVIEWERS,
     Action.RATING_RECORD: REVIEWERS,
     Action.RATING_WITHDRAW: REVIEWERS,
+    Action.DORMANT_DETECT: REVIEWERS,
+    Action.CASE_OPEN: REVIEWERS,
+    Action.CASE_MOVE: REVIEWERS,
+    Action.NOTICE_PUBLISH: REVIEWERS,
+    Action.NOTICE_RESPONSE: OFFICERS,
     Action.DECISION_APPROVE: frozenset({R.HEAD}),
     Action.ACCOUNT_MANAGE: frozenset({R.ADMIN}),
 }

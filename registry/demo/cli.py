@@ -4,6 +4,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from registry.demo.dormant import seed_dormant
 from registry.demo.inspections import seed_inspections
 from registry.demo.seed import SeedSummary, seed_if_empty, seed_register
 from registry.extensions import db
@@ -77,6 +78,7 @@ def seed(organisations: int, seed: int, community: int | None, if_empty: bool) -
             seed_inspections(
                 db.session, clock, summary, seed=seed, settings=settings, progress=progress
             )
+            seed_dormant(db.session, clock, summary, settings)
     finally:
         for bar in bars.values():
             bar.close()
@@ -98,6 +100,9 @@ def describe(summary: SeedSummary) -> str:
         f"{summary.charities:,} charities, {summary.change_records:,} change records; "
         f"{summary.community:,} community filings ({summary.withdrawn:,} withdrawn).\n"
         f"{inspections(summary)}\n"
+        f"Dormant organisations: {summary.dormant_candidates:,} candidates detected, "
+        f"{summary.dormant_cases:,} cases, {summary.notices:,} notices, "
+        f"{summary.decisions:,} decisions.\n"
         f"{summary.seconds:.1f} s, {summary.organisations / summary.seconds:,.0f} organisations/s."
     )
 

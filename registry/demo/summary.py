@@ -44,6 +44,11 @@ class SeedSummary:
     rated: int = 0
     #: organisations republished with their flags and ratings
     published: int = 0
+    # -- the dormant-organisation procedure (demo/dormant.py) --
+    dormant_candidates: int = 0
+    dormant_cases: int = 0
+    notices: int = 0
+    decisions: int = 0
     seconds: float = 0.0
 
     @property

@@ -268,4 +268,5 @@ register(
 
 # The officers' domains add their public datasets (they import this module's register).
 import registry.credit.datasets  # noqa: E402
+import registry.deregistration.datasets  # noqa: E402
 import registry.inspections.datasets  # noqa: E402, F401

@@ -107,6 +107,10 @@ class Organisation(db.Model):
     dishonest_list: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=text("false")
     )
+    #: an open dormant-organisation case, before its decision (deregistration/ writes it)
+    deregistration_procedure: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
     rating: Mapped[str | None] = mapped_column(String(2))
     rating_valid_until: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

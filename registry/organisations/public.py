@@ -92,6 +92,12 @@ ORGANISATION_FIELDS: tuple[FieldSpec, ...] = (
         "On the serious-dishonesty list now (see the credit-list entries)",
         "是否列入严重违法失信名单",
     ),
+    F(
+        "deregistration_procedure",
+        "boolean",
+        "Under a deregistration procedure now (see the at-risk list and the notices)",
+        "是否处于注销或撤销登记程序中",
+    ),
     F("rating", "string", "Current rating, 1A to 5A", "评估等级", nullable=True),
     F(
         "rating_valid_until",

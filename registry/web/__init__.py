@@ -7,6 +7,7 @@ import uuid
 
 from flask import Flask, g, request
 
+from registry.web.documents import bp as documents_bp
 from registry.web.errors import register_error_handlers
 from registry.web.portal import bp as portal_bp
 from registry.web.workspace import init_workspace
@@ -16,6 +17,7 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 def register_web(app: Flask) -> None:
     app.register_blueprint(portal_bp)
+    app.register_blueprint(documents_bp)
     register_error_handlers(app)
 
     @app.before_request

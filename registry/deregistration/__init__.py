@@ -1,0 +1,1 @@
+"""Dormant ("zombie") organisations: detection, cases, public notices and decisions."""
