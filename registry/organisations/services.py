@@ -92,6 +92,18 @@ class OrganisationService:
             raise NotFound(f"no organisation with credit code {normalised}", uscc=normalised)
         return organisation
 
+    def removal_details(self, codes: list[str]) -> dict[str, tuple[date | None, str | None]]:
+        """The status date and reason of the removed organisations among `codes` (for
+        search hits, which carry the status alone), in one query."""
+        if not codes:
+            return {}
+        rows = self.session.execute(
+            select(Organisation.uscc, Organisation.status_date, Organisation.status_reason).where(
+                Organisation.uscc.in_(codes), Organisation.status != S.ACTIVE
+            )
+        )
+        return {uscc: (day, reason) for uscc, day, reason in rows}
+
     def list_by_authority(
         self,
         authority_code: str,

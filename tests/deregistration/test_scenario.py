@@ -276,7 +276,12 @@ def test_dormant_organisations_end_to_end(client, session, clock, tmp_path):
         assert record["deregistration_procedure"] is False
         assert record["dishonest_list"] is (expected == "revoked")
         hits = client.get("/api/v1/search", query_string={"q": org.name}).get_json()["items"]
-        assert [(h["uscc"], h["status"]) for h in hits if h["uscc"] == uscc] == [(uscc, expected)]
+        found = [
+            (h["uscc"], h["status"], h["status_date"], h["status_reason"])
+            for h in hits
+            if h["uscc"] == uscc
+        ]
+        assert found == [(uscc, expected, record["status_date"], record["status_reason"])]
     for org in dormant[:5]:
         record = client.get(f"/api/v1/organisations/{org.uscc}").get_json()
         assert record["status"] == "active" and record["deregistration_procedure"] is False

@@ -15,6 +15,7 @@ from openapi.resources.search.schemas import (
     SuggestArgs,
     SuggestSchema,
 )
+from registry import context
 from registry.errors import InvalidRecord
 from registry.extensions import db
 from search.backends.base import SearchRequest, decode_after, encode_after
@@ -43,8 +44,17 @@ class Search(MethodView):
         result = SearchService.for_app(db.session).search(SearchRequest(after=after, **args))
         next_cursor = encode_after(result.after) if result.after else None
         url = next_link(next_cursor)
+        # Removed organisations stay findable; their date and reason come from the
+        # register itself (the index keeps the status only).
+        removed = context.organisations().removal_details(
+            [hit.uscc for hit in result.hits if hit.status != "active"]
+        )
+        items = []
+        for hit in result.hits:
+            day, reason = removed.get(hit.uscc, (None, None))
+            items.append({**asdict(hit), "status_date": day, "status_reason": reason})
         body = {
-            "items": [asdict(hit) for hit in result.hits],
+            "items": items,
             "total": result.total,
             "facets": {
                 name: [{"value": v, "count": n} for v, n in counts]

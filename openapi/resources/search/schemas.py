@@ -58,6 +58,14 @@ class SearchHitSchema(Schema):
     )
     kind = fields.String(required=True)
     status = fields.String(required=True)
+    status_date = fields.Date(
+        allow_none=True,
+        metadata={"description": "Removed organisations: the day of deregistration or revocation"},
+    )
+    status_reason = fields.String(
+        allow_none=True,
+        metadata={"description": "Removed organisations: the published reason"},
+    )
     legal_representative = fields.String(required=True)
     domicile = fields.String(required=True)
     authority_code = fields.String(required=True)
