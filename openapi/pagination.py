@@ -15,7 +15,9 @@ from registry.errors import InvalidRecord
 
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
-MAX_ID = 2**62
+#: the largest id a cursor may carry: the tables' ids are 32-bit integers, and a larger
+#: value fails PostgreSQL's cast (a 500) instead of matching nothing
+MAX_ID = 2**31 - 1
 
 
 class PageArgs(Schema):
