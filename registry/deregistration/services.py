@@ -19,13 +19,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from registry.accounts.rules import Action, Actor, authorize, authorize_read
+from registry.accounts.rules import Action, Actor, authorize, authorize_read, read_prefix
 from registry.audit.services import AuditTrail
 from registry.authorities.models import RegistrationAuthority
 from registry.clock import Clock
 from registry.credit.services import CreditService
 from registry.deregistration import rules
 from registry.deregistration.decisions import DecisionSteps
+from registry.deregistration.detection import Detection, evidence
 from registry.deregistration.models import (
     CaseState,
     CaseStep,
@@ -83,13 +84,11 @@ class CaseService(NoticeSteps, DecisionSteps):
     def detect(self, actor: Actor, on: date | None = None) -> Any:
         """Run detection for the actor's own authority (a scheduled job: every authority)
         and record it. Returns the DetectionSummary."""
-        from registry.deregistration.detection import Detection
-
         on = self._day(on, "on")
         authority_ids: list[int] | None = None
         if not actor.is_system:
             authorize(actor, Action.DORMANT_DETECT, actor.authority_code or "")
-            authority_ids = [self._authority(actor.authority_code or "").id]
+            authority_ids = [self.organisations.authorities.get(actor.authority_code or "").id]
         summary = Detection(self.session, self.rules, self.dues)(on, authority_ids)
         self.audit.record(
             actor,
@@ -102,7 +101,7 @@ class CaseService(NoticeSteps, DecisionSteps):
         return summary
 
     def candidate(self, actor: Actor, uscc: str) -> DormantCandidate:
-        organisation = self._organisation(uscc)
+        organisation = self.organisations.find_by_uscc(uscc)
         authorize_read(actor, organisation.authority.code)
         found = self.session.get(DormantCandidate, organisation.id)
         if found is None:
@@ -134,8 +133,6 @@ class CaseService(NoticeSteps, DecisionSteps):
         limit: int = 100,
     ) -> list[DormantCase]:
         """The cases of the actor's authority and those below it, oldest first."""
-        from registry.accounts.rules import read_prefix
-
         query = (
             select(DormantCase)
             .join(RegistrationAuthority, RegistrationAuthority.id == DormantCase.authority_id)
@@ -204,8 +201,6 @@ class CaseService(NoticeSteps, DecisionSteps):
                 "no case was opened: " + "; ".join(f"{c}: {e}" for c, e in errors.items()),
                 errors=errors,
             )
-        from registry.deregistration.detection import evidence
-
         now = self.clock.now()
         opened = []
         for code in codes:
@@ -450,20 +445,5 @@ class CaseService(NoticeSteps, DecisionSteps):
             )
         return day
 
-    def _organisation(self, uscc: str) -> Organisation:
-        code = (uscc or "").strip().upper()
-        organisation = self.session.scalar(select(Organisation).where(Organisation.uscc == code))
-        if organisation is None:
-            raise NotFound(f"no organisation with credit code {code}", uscc=code)
-        return organisation
-
     def _organisations(self, codes: Sequence[str]) -> list[Organisation]:
         return list(self.session.scalars(select(Organisation).where(Organisation.uscc.in_(codes))))
-
-    def _authority(self, code: str) -> RegistrationAuthority:
-        authority = self.session.scalar(
-            select(RegistrationAuthority).where(RegistrationAuthority.code == code)
-        )
-        if authority is None:
-            raise NotFound(f"no registration authority {code}", authority=code)
-        return authority
