@@ -7,6 +7,8 @@ workspace's pages can call the API; that path is CSRF-checked for unsafe methods
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, current_app, request
 from flask_login import current_user
 from flask_wtf.csrf import validate_csrf
@@ -106,3 +108,15 @@ def install(app: Flask) -> None:
 
 #: what an officer operation's `@bp.doc(**OFFICER_ONLY)` says: the bearer token is required
 OFFICER_ONLY = {"security": [{"OfficerToken": []}]}
+
+
+def officer_responses(bp: Any, descriptions: dict[int, str], statuses: tuple[int, ...]) -> Any:
+    """A decorator documenting an officer operation: the bearer token, and the error
+    answers `statuses`, each described from `descriptions`."""
+
+    def decorate(function: Any) -> Any:
+        for status in statuses:
+            function = bp.alt_response(status, description=descriptions[status])(function)
+        return bp.doc(**OFFICER_ONLY)(function)
+
+    return decorate

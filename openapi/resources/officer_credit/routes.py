@@ -12,7 +12,7 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from openapi.auth import OFFICER_ONLY, current_actor
+from openapi.auth import current_actor, officer_responses
 from openapi.resources.credit.schemas import EntrySchema, RatingSchema
 from openapi.resources.officer_credit.schemas import (
     ENTRY_ID_PARAM,
@@ -58,12 +58,7 @@ _ERRORS = {
 
 
 def _document(errors: tuple[int, ...] = (401, 403, 404, 422)):  # type: ignore[no-untyped-def]
-    def decorate(function):  # type: ignore[no-untyped-def]
-        for status in errors:
-            function = bp.alt_response(status, description=_ERRORS[status])(function)
-        return bp.doc(**OFFICER_ONLY)(function)
-
-    return decorate
+    return officer_responses(bp, _ERRORS, errors)
 
 
 def _credit() -> CreditService:

@@ -13,7 +13,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from openapi.auth import OFFICER_ONLY, current_actor
+from openapi.auth import current_actor, officer_responses
 from openapi.pagination import bounded_int, decode_cursor, encode_cursor, link_header, next_link
 from openapi.resources.notices.schemas import NoticeSchema
 from openapi.resources.officer_dormant.schemas import (
@@ -59,12 +59,7 @@ _ERRORS = {
 
 
 def _document(errors: tuple[int, ...] = (401, 403, 404, 409, 422)):  # type: ignore[no-untyped-def]
-    def decorate(function):  # type: ignore[no-untyped-def]
-        for status in errors:
-            function = bp.alt_response(status, description=_ERRORS[status])(function)
-        return bp.doc(**OFFICER_ONLY)(function)
-
-    return decorate
+    return officer_responses(bp, _ERRORS, errors)
 
 
 def _cases() -> CaseService:
