@@ -82,6 +82,12 @@ class Settings:
     )
     rating_max_score: int = 1000
     rating_valid_years: int = 5
+    # Charities and charity trusts (DOMAIN.md, "Charities and charity trusts")
+    charity_recognition_days: int = 20
+    charity_qualification_years: int = 1
+    fundraising_plan_working_days: int = 5
+    trust_filing_days: int = 7
+    charity_inactive_years: int = 2
     testing: bool = False
     # Rate limits of the public API (limits' syntax: "60/minute;1000/hour"); keys are per
     # API key, anonymous per client IP. None: on, except in testing (one client sends
@@ -145,6 +151,19 @@ class Settings:
             rating_bands=_bands(env.get("RATING_BANDS"), cls.rating_bands),
             rating_max_score=int(env.get("RATING_MAX_SCORE") or cls.rating_max_score),
             rating_valid_years=int(env.get("RATING_VALID_YEARS") or cls.rating_valid_years),
+            charity_recognition_days=int(
+                env.get("CHARITY_RECOGNITION_DAYS") or cls.charity_recognition_days
+            ),
+            charity_qualification_years=int(
+                env.get("CHARITY_QUALIFICATION_YEARS") or cls.charity_qualification_years
+            ),
+            fundraising_plan_working_days=int(
+                env.get("FUNDRAISING_PLAN_WORKING_DAYS") or cls.fundraising_plan_working_days
+            ),
+            trust_filing_days=int(env.get("TRUST_FILING_DAYS") or cls.trust_filing_days),
+            charity_inactive_years=int(
+                env.get("CHARITY_INACTIVE_YEARS") or cls.charity_inactive_years
+            ),
             rate_limit_enabled=_flag(env.get("RATE_LIMIT_ENABLED"), None),
             rate_limit_anonymous=env.get("RATE_LIMIT_ANONYMOUS") or cls.rate_limit_anonymous,
             rate_limit_key=env.get("RATE_LIMIT_KEY") or cls.rate_limit_key,

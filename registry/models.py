@@ -4,6 +4,18 @@ from registry.accounts.models import ApiToken, Officer
 from registry.apikeys.models import ApiKey
 from registry.audit.models import AuditEvent
 from registry.authorities.models import RegistrationAuthority
+from registry.charities.models import (
+    Charity,
+    CharityApplication,
+    CharityLoss,
+    CharityTrust,
+    FundraisingPlan,
+    FundraisingQualification,
+    TrustField,
+    TrustFiling,
+    TrustParty,
+    TrustReport,
+)
 from registry.community.models import CommunityOrganisation
 from registry.credit.models import ContactAttempt, CreditListEntry, Penalty
 from registry.deregistration.models import (
@@ -30,6 +42,10 @@ __all__ = [
     "AuditEvent",
     "CaseStep",
     "ChangeRecord",
+    "Charity",
+    "CharityApplication",
+    "CharityLoss",
+    "CharityTrust",
     "CommunityOrganisation",
     "ContactAttempt",
     "CreditListEntry",
@@ -37,6 +53,8 @@ __all__ = [
     "DormantCandidate",
     "DormantCase",
     "FeedEntry",
+    "FundraisingPlan",
+    "FundraisingQualification",
     "NoticeListing",
     "Officer",
     "Organisation",
@@ -47,4 +65,8 @@ __all__ = [
     "RegistrationAuthority",
     "RelayCursor",
     "SearchDocument",
+    "TrustField",
+    "TrustFiling",
+    "TrustParty",
+    "TrustReport",
 ]

@@ -37,6 +37,15 @@ class Action(enum.StrEnum):
     NOTICE_RESPONSE = "notice.response"
     #: approving a deregistration or a revocation: the head alone
     DECISION_APPROVE = "decision.approve"
+    #: charities and charity trusts
+    CHARITY_APPLICATION = "charity.application"
+    CHARITY_DECIDE = "charity.decide"
+    QUALIFICATION_DECIDE = "qualification.decide"
+    #: withdrawing a recognition or cancelling a certificate (吊销): the head alone
+    CHARITY_WITHDRAW = "charity.withdraw"
+    PLAN_FILE = "plan.file"
+    TRUST_FILE = "trust.file"
+    TRUST_REPORT = "trust.report"
     ACCOUNT_MANAGE = "account.manage"
 
 
@@ -61,6 +70,13 @@ PERMISSIONS: dict[Action, frozenset[OfficerRole]] = {
     Action.NOTICE_PUBLISH: REVIEWERS,
     Action.NOTICE_RESPONSE: OFFICERS,
     Action.DECISION_APPROVE: frozenset({R.HEAD}),
+    Action.CHARITY_APPLICATION: OFFICERS,
+    Action.CHARITY_DECIDE: REVIEWERS,
+    Action.QUALIFICATION_DECIDE: REVIEWERS,
+    Action.CHARITY_WITHDRAW: frozenset({R.HEAD}),
+    Action.PLAN_FILE: OFFICERS,
+    Action.TRUST_FILE: OFFICERS,
+    Action.TRUST_REPORT: OFFICERS,
     Action.ACCOUNT_MANAGE: frozenset({R.ADMIN}),
 }
 

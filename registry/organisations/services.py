@@ -320,6 +320,40 @@ class OrganisationService:
             )
         return self._transition(code, S.CERTIFICATE_CANCELLED, on, reason, basis, approved_by)
 
+    def set_charity(
+        self,
+        code: str,
+        recognised_on: date | None,
+        *,
+        on: date,
+        basis: str | None = None,
+        approved_by: str | None = None,
+    ) -> Organisation:
+        """The charity flag and its recognition date: set on recognition, cleared (None)
+        when the recognition is withdrawn. Kept as status change records, so that the
+        record rebuilt as of a day shows whether it was a charity then."""
+        organisation = self.find_by_uscc(code)
+        if recognised_on is not None and organisation.status is not S.ACTIVE:
+            raise IllegalTransition(
+                f"{organisation.name} is {organisation.status.value}: only an active "
+                "organisation can be recognised as a charity",
+                status=organisation.status.value,
+            )
+        if on < organisation.founded_on:
+            raise InvalidRecord("a charity decision cannot take effect before the founding date")
+        approver = self.authorities.get(approved_by) if approved_by else organisation.authority
+        values = {"is_charity": recognised_on is not None, "charity_recognised_on": recognised_on}
+        changed = [
+            self._write(organisation, ChangeType.STATUS, name, value, on, approver, basis)
+            for name, value in values.items()
+            if getattr(organisation, name) != value
+        ]
+        if changed:
+            self._touch(organisation)
+            self.session.flush()
+            self._publish(organisation, FeedOperation.UPDATED)
+        return organisation
+
     def reinstate(
         self,
         code: str,

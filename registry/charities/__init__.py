@@ -1,0 +1,1 @@
+"""Charity organisations and charity trusts."""
