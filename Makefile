@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 DEMO_ORGS ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test lint spec fuzz bench-seed bench-api bench-inspections bench-dormant clean
+.PHONY: run test lint spec fuzz bench-seed bench-api bench-inspections bench-dormant bench-charities clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 11) else None'
@@ -54,6 +54,9 @@ bench-inspections: $(VENV)/.installed
 # database (TEST_DATABASE_URL's server).
 bench-dormant: $(VENV)/.installed
 	$(BIN)/python bench/dormant.py
+
+bench-charities: $(VENV)/.installed
+	$(BIN)/python bench/charities.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -8,6 +8,9 @@ from flask import Flask, Response, g, request
 from flask_compress import Compress
 from flask_cors import CORS
 
+from openapi.auth import OFFICER_PREFIX, current_actor
+from registry.errors import InvalidRecord
+
 JSON_TYPES = ("application/json", "application/problem+json")
 EXPOSED = [
     "ETag",
@@ -52,8 +55,28 @@ def register_conventions(app: Flask) -> None:
         },
     )
     Compress(app)
+    app.before_request(_refuse_nul)
     # Registered after Compress so it runs before it: validators see the plain body.
     app.after_request(_validators)
+
+
+def _refuse_nul() -> None:
+    """PostgreSQL text cannot hold U+0000 (SQLite can): refuse it in any query argument or
+    JSON body of the API, with a clear 422, before a query or a write fails on it."""
+    if not request.path.startswith("/api/"):
+        return
+    if request.path.startswith(OFFICER_PREFIX) and request.method != "OPTIONS":
+        current_actor()  # who is asking comes first: a 401 before any 422
+    names = sorted({name for name, value in request.args.items(multi=True) if "\x00" in value})
+    if request.is_json and request.content_length:
+        body = request.get_data(cache=True)
+        if b"\\u0000" in body or b"\x00" in body:
+            names.append("body")
+    if names:
+        raise InvalidRecord(
+            "text may not contain the NUL character (U+0000)",
+            errors={name: "contains U+0000" for name in names},
+        )
 
 
 def set_last_modified(moment: datetime | None) -> None:

@@ -84,3 +84,17 @@ def next_link(cursor: str | None) -> str | None:
 
 def link_header(url: str | None) -> dict[str, str]:
     return {"Link": f'<{url}>; rel="next"'} if url else {}
+
+
+def after_id(cursor: str | None) -> int:
+    """The id a list keyset-paged by id continues after: 0 without a cursor."""
+    return decode_cursor(cursor, bounded_int)[0] if cursor else 0
+
+
+def id_page(records: list[Any], last: int | None, limit: int) -> tuple[dict[str, Any], int, dict]:
+    """A page of a list keyset-paged by id, as a view returns it: the body (items, next,
+    next_cursor, limit), 200, and the Link header when another page follows."""
+    next_cursor = encode_cursor(last) if last is not None else None
+    url = next_link(next_cursor)
+    body = {"items": records, "next": url, "next_cursor": next_cursor, "limit": limit}
+    return body, 200, link_header(url)

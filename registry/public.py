@@ -4,6 +4,7 @@ the bulk files, the change feed and the pages, so that a field has one name ever
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -74,3 +75,9 @@ def text(value: Any) -> str:
     if isinstance(value, float):
         return format(Decimal(str(value)).quantize(Decimal("0.01")), "f")
     return str(plain(value))
+
+
+def labelled(fields: tuple[FieldSpec, ...], columns: Mapping[str, Any]) -> list[Any]:
+    """One column per field, labelled with its name, in field order (for the queries of
+    the lists and the bulk files); a field without a column is a KeyError here."""
+    return [columns[spec.name].label(spec.name) for spec in fields]

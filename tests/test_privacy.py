@@ -24,6 +24,7 @@ PUBLIC_MODULES = [
     "registry.credit.public",
     "registry.ratings.public",
     "registry.deregistration.public",
+    "registry.charities.public",
 ]
 #: the bulk files' datasets, written by the exports package when it is there
 OPTIONAL_PUBLIC_MODULES = ["registry.exports.datasets"]

@@ -2,7 +2,7 @@
 
 Revision ID: 0008
 Revises: 0007
-Create Date: 2026-11-23 16:50:04.117184
+Create Date: 2026-11-23 16:53:22.493716
 
 """
 
@@ -47,6 +47,10 @@ def upgrade():
         ),
         sa.Column("terminated_on", sa.Date(), nullable=True),
         sa.Column("termination_reason", sa.Text(), nullable=True),
+        sa.Column("field_list", sa.Text(), nullable=False),
+        sa.Column("trustee_list", sa.Text(), nullable=False),
+        sa.Column("trustee_uscc_list", sa.Text(), nullable=False),
+        sa.Column("settlor_list", sa.Text(), nullable=False),
         sa.Column("search_text", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),

@@ -267,6 +267,12 @@ class CharityTrust(db.Model):
     status: Mapped[TrustStatus] = mapped_column(_enum(TrustStatus, 16))
     terminated_on: Mapped[date | None] = mapped_column(Date)
     termination_reason: Mapped[str | None] = mapped_column(Text)
+    # The parties and fields as the public record lists them, kept in step by
+    # public.summarise whenever they change, so that lists and bulk files read one row.
+    field_list: Mapped[str] = mapped_column(Text, default="")
+    trustee_list: Mapped[str] = mapped_column(Text, default="")
+    trustee_uscc_list: Mapped[str] = mapped_column(Text, default="")
+    settlor_list: Mapped[str] = mapped_column(Text, default="")
     #: name, trustees and settlors, simplified and lower-cased, for `q` (never public)
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

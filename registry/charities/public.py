@@ -278,22 +278,37 @@ def _party(name: str, uscc: str | None) -> str:
     return f"{name} ({uscc})" if uscc else name
 
 
-def trust_record(trust: CharityTrust) -> dict[str, Any]:
+def summarise(trust: CharityTrust) -> None:
+    """Write the trust's list columns from its parties and fields: call it whenever they
+    change, before the record is published."""
     trustees = [p for p in trust.parties if p.role is PartyRole.TRUSTEE]
     settlors = [p for p in trust.parties if p.role is PartyRole.SETTLOR]
+    trust.field_list = ",".join(sorted(f.field.value for f in trust.fields))
+    trust.trustee_list = "; ".join(_party(p.name, p.uscc) for p in trustees)
+    trust.trustee_uscc_list = ",".join(p.uscc for p in trustees if p.uscc)
+    # persons by name only, and organisations by name too: settlors' codes are not needed
+    trust.settlor_list = "; ".join(p.name for p in settlors)
+
+
+def supervisor_text(name: str | None, uscc: str | None) -> str | None:
+    return _party(name, uscc) if name else None
+
+
+def trust_record(trust: CharityTrust) -> dict[str, Any]:
     row = {spec.name: getattr(trust, spec.name, None) for spec in TRUST_FIELDS}
     row.update(
         authority_code=trust.authority.code,
         authority=trust.authority.name,
-        fields=",".join(f.field.value for f in trust.fields),
-        trustees="; ".join(_party(p.name, p.uscc) for p in trustees),
-        trustee_usccs=",".join(p.uscc for p in trustees if p.uscc),
-        # persons by name only, organisations by name too: settlors' codes are not needed
-        settlors="; ".join(p.name for p in settlors),
-        supervisor=_party(trust.supervisor_name, trust.supervisor_uscc)
-        if trust.supervisor_name
-        else None,
+        fields=trust.field_list,
+        trustees=trust.trustee_list,
+        trustee_usccs=trust.trustee_uscc_list,
+        settlors=trust.settlor_list,
+        supervisor=supervisor_text(trust.supervisor_name, trust.supervisor_uscc),
     )
+    return trust_record_from_row(row)
+
+
+def trust_record_from_row(row: dict[str, Any]) -> dict[str, Any]:
     return public_record(TRUST_FIELDS, row)
 
 
@@ -342,6 +357,7 @@ __all__ = [
     "plain",
     "plan_record",
     "report_record",
+    "summarise",
     "trust_detail",
     "trust_record",
 ]

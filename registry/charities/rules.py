@@ -176,7 +176,8 @@ def inactivity_years(
 ) -> list[int]:
     """The years a charity's flag looks at on `today`: the `inactive_years` most recent
     years whose annual report (due by the foundations' date) is due, oldest first; none
-    when the charity was recognised after the first of them began."""
+    when the charity was recognised in a later year than the first of them (a charity
+    recognised during that year is looked at from it)."""
     last = latest_due_year(today, "foundation", True, dues)
     years = list(range(last - rules.inactive_years + 1, last + 1))
     return years if years[0] >= recognised_on.year else []

@@ -4,6 +4,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from registry.demo.charities import seed_charities
 from registry.demo.dormant import seed_dormant
 from registry.demo.inspections import seed_inspections
 from registry.demo.seed import SeedSummary, seed_if_empty, seed_register
@@ -79,6 +80,7 @@ def seed(organisations: int, seed: int, community: int | None, if_empty: bool) -
                 db.session, clock, summary, seed=seed, settings=settings, progress=progress
             )
             seed_dormant(db.session, clock, summary, settings)
+            seed_charities(db.session, clock, summary, settings, seed=seed)
     finally:
         for bar in bars.values():
             bar.close()
@@ -103,6 +105,9 @@ def describe(summary: SeedSummary) -> str:
         f"Dormant organisations: {summary.dormant_candidates:,} candidates detected, "
         f"{summary.dormant_cases:,} cases, {summary.notices:,} notices, "
         f"{summary.decisions:,} decisions.\n"
+        f"Charities: {summary.qualified:,} with the public-fundraising qualification, "
+        f"{summary.plans:,} fundraising plans; {summary.charity_trusts:,} charity trusts "
+        f"worth ¥{summary.trust_property:,.2f}.\n"
         f"{summary.seconds:.1f} s, {summary.organisations / summary.seconds:,.0f} organisations/s."
     )
 

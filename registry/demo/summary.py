@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from registry.organisations.models import ChangeType
@@ -49,6 +50,11 @@ class SeedSummary:
     dormant_cases: int = 0
     notices: int = 0
     decisions: int = 0
+    # -- charities and charity trusts (demo/charities.py) --
+    qualified: int = 0
+    plans: int = 0
+    charity_trusts: int = 0
+    trust_property: Decimal = Decimal(0)
     seconds: float = 0.0
 
     @property

@@ -7,7 +7,7 @@ per field. A later domain adds its dataset with `register(Dataset(...))`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +20,7 @@ from registry.community.public import COMMUNITY_FIELDS
 from registry.divisions.models import AdministrativeDivision, DivisionLevel
 from registry.organisations.models import ChangeRecord, Organisation
 from registry.organisations.public import CHANGE_FIELDS, ORGANISATION_FIELDS
-from registry.public import FORBIDDEN, FieldSpec
+from registry.public import FORBIDDEN, FieldSpec, labelled
 
 F = FieldSpec
 
@@ -128,13 +128,6 @@ def register(dataset: Dataset) -> Dataset:
         raise ValueError(f"{dataset.name}: the query's columns {columns} are not its fields")
     DATASETS[dataset.name] = dataset
     return dataset
-
-
-def labelled(
-    fields: tuple[FieldSpec, ...], columns: Mapping[str, ColumnElement[Any]]
-) -> list[ColumnElement[Any]]:
-    """One column per field, in field order; a field without a column is a KeyError here."""
-    return [columns[spec.name].label(spec.name) for spec in fields]
 
 
 def _organisations() -> Select[Any]:
@@ -267,6 +260,7 @@ register(
 )
 
 # The officers' domains add their public datasets (they import this module's register).
+import registry.charities.datasets  # noqa: E402
 import registry.credit.datasets  # noqa: E402
 import registry.deregistration.datasets  # noqa: E402
 import registry.inspections.datasets  # noqa: E402, F401

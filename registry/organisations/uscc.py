@@ -32,6 +32,7 @@ __all__ = [
     "InvalidUscc",
     "UsccParts",
     "UsccResult",
+    "check_any",
     "check_character_18",
     "generate",
     "organisation_code_check",
@@ -150,6 +151,27 @@ def organisation_code_check(eight: str) -> str:
     if len(eight) != 8 or eight.strip(_ALNUM):
         raise ValueError(f"need 8 characters from 0-9 and A-Z, got {eight!r}")
     return _CHECK_17[sum(map(_lookup, _TABLE_17, eight)) % 11]
+
+
+def check_any(code: str) -> tuple[str, list[str]]:
+    """A code of any issuer (a trust company's starts with 9, market regulation): the
+    normalised code and the problems with its length, characters and two check
+    characters; the issuer, type and division are not checked."""
+    normalised = unicodedata.normalize("NFKC", code or "").strip().upper()
+    if len(normalised) != 18:
+        return normalised, [f"must be 18 characters, found {len(normalised)}"]
+    problems = [_charset_error(i, c) for i, c in enumerate(normalised, 1) if c not in CHARSET]
+    if problems:
+        return normalised, problems
+    body = normalised[8:16]
+    if not body.strip(_ALNUM):
+        expected = organisation_code_check(body)
+        if normalised[16] != expected:
+            problems.append(f"position 17 should be {expected}, found {normalised[16]}")
+    expected = check_character_18(normalised[:17])
+    if normalised[17] != expected:
+        problems.append(f"position 18 should be {expected}, found {normalised[17]}")
+    return normalised, problems
 
 
 def _type_code_for(kind: str) -> str:

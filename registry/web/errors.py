@@ -53,7 +53,8 @@ def _field_errors(messages: Any, prefix: str = "") -> list[dict[str, str]]:
     found: list[dict[str, str]] = []
     if isinstance(messages, dict):
         for key, value in messages.items():
-            name = key if key not in ("query", "json", "path", "form", "headers") else ""
+            # a list's index 0 is a name too: "trustees.0.kind"
+            name = "" if key in ("query", "json", "path", "form", "headers") else str(key)
             found += _field_errors(value, f"{prefix}.{name}".strip(".") if name else prefix)
     elif isinstance(messages, list):
         for item in messages:

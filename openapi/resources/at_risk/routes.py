@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from openapi.fields import STREAMED, stream
-from openapi.pagination import bounded_int, decode_cursor, encode_cursor, link_header, next_link
+from openapi.pagination import after_id, id_page
 from openapi.resources.at_risk.schemas import AtRiskArgs, AtRiskPageSchema
 from registry import context
 from registry.deregistration.listing import AtRiskFilter, AtRiskList
@@ -38,9 +38,5 @@ class AtRisk(MethodView):
         listing = AtRiskList(db.session, DormantRules.from_settings(context.settings()))
         if format != "json":
             return stream(format, AT_RISK_FIELDS, listing.stream(filters), "at-risk")
-        after = decode_cursor(cursor, bounded_int)[0] if cursor else 0
-        records, last = listing.page(filters, after, limit)
-        next_cursor = encode_cursor(last) if last is not None else None
-        url = next_link(next_cursor)
-        body = {"items": records, "next": url, "next_cursor": next_cursor, "limit": limit}
-        return body, 200, link_header(url)
+        records, last = listing.page(filters, after_id(cursor), limit)
+        return id_page(records, last, limit)

@@ -2,7 +2,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-DATASETS = ["organisations", "community-organisations"]
+DATASETS = [
+    "organisations",
+    "community-organisations",
+    "charities",
+    "fundraising-plans",
+    "charity-trusts",
+]
 
 
 class FeedEntrySchema(Schema):
@@ -14,7 +20,8 @@ class FeedEntrySchema(Schema):
     key = fields.String(
         required=True,
         metadata={
-            "description": "uscc for organisations, filing_number for community organisations"
+            "description": "uscc for organisations and charities, filing_number for community "
+            "organisations, record_no for charity trusts, the plan id for fundraising plans"
         },
     )
     version = fields.Integer(

@@ -8,7 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from openapi.fields import STREAMED, stream
-from openapi.pagination import bounded_int, decode_cursor, encode_cursor, link_header, next_link
+from openapi.pagination import after_id, id_page
 from openapi.resources.credit.schemas import (
     EntryArgs,
     EntryPageSchema,
@@ -25,13 +25,6 @@ from registry.ratings.public import RATING_FIELDS
 bp = Blueprint("credit", __name__, url_prefix="/api/v1", description="Credit lists and ratings")
 
 
-def _page(records: list[dict[str, Any]], last: int | None, limit: int):  # type: ignore[no-untyped-def]
-    next_cursor = encode_cursor(last) if last is not None else None
-    url = next_link(next_cursor)
-    body = {"items": records, "next": url, "next_cursor": next_cursor, "limit": limit}
-    return body, 200, link_header(url)
-
-
 @bp.route("/credit-list-entries")
 class CreditListEntries(MethodView):
     @bp.arguments(EntryArgs, location="query", as_kwargs=True)
@@ -45,9 +38,9 @@ class CreditListEntries(MethodView):
         listing = EntryListing(db.session)
         if format != "json":
             return stream(format, ENTRY_FIELDS, listing.stream(filters), "credit-list-entries")
-        after = decode_cursor(cursor, bounded_int)[0] if cursor else 0
+        after = after_id(cursor)
         records, last = listing.page(filters, after, limit)
-        return _page(records, last, limit)
+        return id_page(records, last, limit)
 
 
 @bp.route("/ratings")
@@ -62,6 +55,6 @@ class Ratings(MethodView):
         listing = RatingListing(db.session, context.clock().today())
         if format != "json":
             return stream(format, RATING_FIELDS, listing.stream(filters), "ratings")
-        after = decode_cursor(cursor, bounded_int)[0] if cursor else 0
+        after = after_id(cursor)
         records, last = listing.page(filters, after, limit)
-        return _page(records, last, limit)
+        return id_page(records, last, limit)

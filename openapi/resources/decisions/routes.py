@@ -8,13 +8,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from openapi.fields import STREAMED, stream
-from openapi.pagination import (
-    bounded_int,
-    decode_cursor,
-    encode_cursor,
-    link_header,
-    next_link,
-)
+from openapi.pagination import after_id, id_page
 from openapi.resources.decisions.schemas import (
     DECISION_ID_PARAM,
     DecisionArgs,
@@ -46,12 +40,8 @@ class Decisions(MethodView):
         listing = DecisionList(db.session)
         if format != "json":
             return stream(format, DECISION_FIELDS, listing.stream(filters), "decisions")
-        after = decode_cursor(cursor, bounded_int)[0] if cursor else 0
-        records, last = listing.page(filters, after, limit)
-        next_cursor = encode_cursor(last) if last is not None else None
-        url = next_link(next_cursor)
-        body = {"items": records, "next": url, "next_cursor": next_cursor, "limit": limit}
-        return body, 200, link_header(url)
+        records, last = listing.page(filters, after_id(cursor), limit)
+        return id_page(records, last, limit)
 
 
 @bp.route("/<int:decision_id>", parameters=[DECISION_ID_PARAM])

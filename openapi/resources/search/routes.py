@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
+from flask import url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -16,6 +17,7 @@ from openapi.resources.search.schemas import (
     SuggestSchema,
 )
 from registry import context
+from registry.charities.listing import TrustListing
 from registry.errors import InvalidRecord
 from registry.extensions import db
 from search.backends.base import SearchRequest, decode_after, encode_after
@@ -65,8 +67,19 @@ class Search(MethodView):
             "backend": result.backend,
             "next_cursor": next_cursor,
             "next": url,
+            "charity_trusts": _trusts(args.get("q") or "", first_page=cursor is None),
         }
         return body, 200, link_header(url)
+
+
+def _trusts(q: str, *, first_page: bool) -> dict[str, Any]:
+    """Trusts are not organisations and not in the index (about 2,500 in the country): the
+    database finds them by name, trustee or settlor, beside the organisations."""
+    if not q.strip() or not first_page:
+        return {"items": [], "total": 0, "more": None}
+    items, total = TrustListing(db.session).search(q)
+    more = url_for("charities.Trusts", q=q) if total > len(items) else None
+    return {"items": items, "total": total, "more": more}
 
 
 @bp.route("/suggest")

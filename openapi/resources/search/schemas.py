@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from openapi.resources.charities.schemas import TrustSchema
 from openapi.resources.organisations.schemas import DIVISION
 from search.backends.base import SORTS
 
@@ -78,6 +79,23 @@ class FacetCountSchema(Schema):
     count = fields.Integer(required=True)
 
 
+class TrustMatchesSchema(Schema):
+    class Meta:
+        ordered = True
+
+    items = fields.List(
+        fields.Nested(TrustSchema),
+        required=True,
+        metadata={"description": "Up to 5, the newest filing first"},
+    )
+    total = fields.Integer(required=True)
+    more = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={"description": "The same query on /api/v1/charity-trusts, when more match"},
+    )
+
+
 class SearchResultSchema(Schema):
     class Meta:
         ordered = True
@@ -100,6 +118,14 @@ class SearchResultSchema(Schema):
     backend = fields.String(required=True)
     next_cursor = fields.String(allow_none=True, required=True)
     next = fields.String(allow_none=True, required=True)
+    charity_trusts = fields.Nested(
+        TrustMatchesSchema,
+        required=True,
+        metadata={
+            "description": "Charity trusts whose name, trustee or settlor the query names (on "
+            "the first page of a search with words; empty otherwise)"
+        },
+    )
 
 
 class SuggestArgs(Schema):
