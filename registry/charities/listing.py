@@ -24,7 +24,6 @@ from sqlalchemy import (
     and_,
     case,
     cast,
-    exists,
     extract,
     func,
     literal,
@@ -92,12 +91,21 @@ def _within(code_column: ColumnElement[str], authority: str) -> ColumnElement[bo
 # -- charities ------------------------------------------------------------------------
 
 
-def _activity(year: int) -> ColumnElement[bool]:
-    """The organisation's report for `year` records charitable activity."""
-    return exists().where(
-        AR.organisation_id == O.id,
-        AR.year == year,
-        or_(AR.activities.not_in(["[]", ""]), func.coalesce(AR.grants_made, 0) > 0),
+def _reports_with_activity(years: list[int]) -> ColumnElement[int]:
+    """How many of the organisation's reports for `years` record charitable activity.
+
+    A correlated count, probed through the (organisation_id, year) key row by row: an
+    EXISTS here lets PostgreSQL hash every report of each year instead (about 70 ms a
+    year at 100,000 organisations, whatever the page size)."""
+    return (
+        select(func.count())
+        .where(
+            AR.organisation_id == O.id,
+            AR.year.in_(years),
+            or_(AR.activities.not_in(["[]", ""]), func.coalesce(AR.grants_made, 0) > 0),
+        )
+        .correlate(O)
+        .scalar_subquery()
     )
 
 
@@ -115,7 +123,7 @@ def no_activity_column(
         C.status == CharityStatus.RECOGNISED,
         O.status == OrganisationStatus.ACTIVE,
         extract("year", C.recognised_on) <= years[0],
-        *(~_activity(year) for year in years),
+        _reports_with_activity(years) == 0,
     )
     return case((flagged, literal(",".join(map(str, years)))), else_=cast(literal(None), String))
 
