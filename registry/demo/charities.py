@@ -248,7 +248,7 @@ def _trusts(
                 trustees=parties,
                 settlors=settlors,
                 supervisor_name=rng.choice((None, "江苏某会计师事务所")),
-                term_ends_on=rng.choice((None, signed.replace(year=signed.year + 10))),
+                term_ends_on=rng.choice((None, rules.add_years(signed, 10))),
                 authority_code=organisation.authority.code,
             ),
         )

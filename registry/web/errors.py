@@ -44,7 +44,9 @@ def problem(status: int, title: str, detail: str, slug: str, **extra: Any) -> Re
 def _render(status: int, title: str, detail: str, slug: str, **extra: Any) -> Response:
     if wants_problem_json():
         return problem(status, title, detail, slug, **extra)
-    html = render_template("error.html", status=status, title=title, detail=detail)
+    html = render_template(
+        "error.html", status=status, title=title, detail=detail, request_id=g.get("request_id")
+    )
     return Response(html, status=status, mimetype="text/html")
 
 
