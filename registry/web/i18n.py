@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, Response, g, request
-from flask_babel import Babel
+from flask_babel import Babel, refresh
 
 LANGUAGES = ("zh", "en")
 #: one catalogue per part of the site, so that each part's strings live with it:
@@ -62,6 +62,9 @@ def init_i18n(app: Flask) -> None:
 
     @app.before_request
     def _language() -> None:
+        # Flask-Babel keeps the locale in g, which lives as long as the app context: tests
+        # and CLI commands keep one across requests, so each request chooses afresh.
+        refresh()
         g.lang = select_locale()
 
     @app.after_request

@@ -1,15 +1,27 @@
-"""Citizens' pages. Views parse, call one service, render."""
+"""Citizens' pages. Views parse, call one service, render; each page's view lives in a
+portal_* module, and this table routes them all through the one blueprint."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
-from sqlalchemy import func, select, text
+from flask import Blueprint, jsonify
+from sqlalchemy import text
 
 from registry import context
 from registry.extensions import db
-from registry.organisations.models import Organisation
+from registry.web import portal_organisation, portal_pages, portal_search
+from registry.web.portal_labels import template_helpers
 
 bp = Blueprint("portal", __name__, template_folder="templates")
+bp.context_processor(template_helpers)
+
+# Endpoint names (portal.<name>) are what base.html's navigation and other pages link to.
+bp.add_url_rule("/", "index", portal_pages.index)
+bp.add_url_rule("/search", "search", portal_search.search)
+bp.add_url_rule("/search.csv", "search_csv", portal_search.search_csv)
+bp.add_url_rule("/organisations/<code>", "organisation", portal_organisation.organisation)
+bp.add_url_rule("/notices", "notices", portal_pages.notices)
+bp.add_url_rule("/statistics", "statistics", portal_pages.statistics)
+bp.add_url_rule("/open-data", "open_data", portal_pages.open_data)
 
 
 @bp.get("/healthz")
@@ -40,20 +52,3 @@ def _redis_ok(url: str) -> bool:
         return bool(client.ping())
     except redis.RedisError:
         return False
-
-
-@bp.get("/")
-def index():  # type: ignore[no-untyped-def]
-    total = db.session.scalar(select(func.count()).select_from(Organisation)) or 0
-    latest = db.session.scalars(
-        select(Organisation)
-        .order_by(Organisation.founded_on.desc(), Organisation.id.desc())
-        .limit(20)
-    ).all()
-    return render_template("index.html", total=total, latest=latest)
-
-
-@bp.get("/organisations/<code>")
-def organisation(code: str):  # type: ignore[no-untyped-def]
-    record = context.organisations().find_by_uscc(code)
-    return render_template("organisation.html", org=record)

@@ -1,9 +1,13 @@
-"""The officers' workspace: signing in and out (Flask-Login session, Flask-WTF CSRF).
+"""The officers' workspace: signing in and out (Flask-Login session, Flask-WTF CSRF), and
+what its pages share: the signed-in officer as the services' Actor, the page helpers.
 
 Pages under /workspace use a session cookie (HttpOnly, SameSite=Lax) and every unsafe
 request to a page carries a CSRF token. The API under /api/ is not CSRF-checked here:
 it authenticates with bearer tokens, and openapi.auth checks the token itself when a
 signed-in browser writes through it.
+
+The screens live in workspace_*.py modules on the same blueprint: the dashboard, the
+report review, the dormant cases and the candidates' bulk actions.
 """
 
 from __future__ import annotations
@@ -25,18 +29,29 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import LoginManager, UserMixin, current_user, login_required, login_user
+from flask_login import LoginManager, UserMixin, current_user, login_user
 from flask_login import logout_user as _logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from registry import context
 from registry.accounts.models import Officer, OfficerRole
+from registry.accounts.rules import Actor
 from registry.accounts.services import AccountService
+from registry.charities.services import CharityService
 from registry.config import Settings
+from registry.deregistration.public import AT_RISK_FIELDS, DECISION_FIELDS, NOTICE_FIELDS
+from registry.deregistration.services import CaseService
 from registry.errors import TooManyAttempts, Unauthenticated
 from registry.extensions import db
+from registry.inspections.public import INSPECTION_FIELDS
+from registry.inspections.rules import DueDates
+from registry.inspections.services import InspectionService
+from registry.organisations.public import ORGANISATION_FIELDS
+from registry.public import FieldSpec
+from registry.web import workspace_labels
 
 bp = Blueprint("workspace", __name__, url_prefix="/workspace", template_folder="templates")
 login_manager = LoginManager()
@@ -99,13 +114,21 @@ def init_workspace(app: Flask) -> None:
     login_manager.login_message = "请先登录。Please sign in first."
     login_manager.session_protection = "basic"
     csrf.init_app(app)
+    # The screens register their routes on `bp` when imported; they import this module.
+    from registry.web import (  # noqa: F401
+        workspace_candidates,
+        workspace_cases,
+        workspace_dashboard,
+        workspace_reports,
+    )
+
     app.register_blueprint(bp)
 
     @app.before_request
     def _per_request() -> None:
-        # Flask-Login keeps the user, and Flask-WTF the CSRF token, in g, which lives as
+        # Flask-Login keeps the user and Flask-WTF the CSRF token in g, which lives as
         # long as the app context; tests and CLI commands keep one across requests, so
-        # each request starts afresh.
+        # each request starts afresh (registry/web/i18n.py does the same for the locale).
         g.pop("_login_user", None)
         g.pop(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
         if request.method not in _SAFE_METHODS and not request.path.startswith("/api/"):
@@ -194,10 +217,73 @@ def logout() -> Any:
     return redirect(url_for("workspace.login"))
 
 
-@bp.get("/")
-@login_required
-def home() -> Any:
-    officer: Officer = current_user.officer
-    return render_template(
-        "workspace/home.html", officer=officer, role_name=ROLE_NAMES[officer.role]
-    )
+# -- what the screens share ------------------------------------------------------------------
+
+
+def current_actor() -> Actor:
+    """The signed-in officer as the services' Actor (as openapi.auth builds it)."""
+    return _service().actor_for(current_user.officer)
+
+
+def inspections() -> InspectionService:
+    settings = context.settings()
+    return InspectionService(db.session, context.clock(), DueDates.from_settings(settings))
+
+
+def cases() -> CaseService:
+    return CaseService.from_settings(db.session, context.clock(), context.settings())
+
+
+def charities() -> CharityService:
+    return CharityService.from_settings(db.session, context.clock(), context.settings())
+
+
+#: English labels where the spec's description lists values instead of naming the field
+_EN_LABELS = {
+    "kind": "Kind",
+    "conclusion": "Conclusion",
+    "state": "Stage",
+    "criteria": "Criteria met",
+    "due_on": "Due date",
+    "certificate_outcome": "Certificate and seals",
+}
+
+
+def label(spec: FieldSpec) -> str:
+    """A field's label in the page's language, from the API's description of it: the
+    Chinese up to its colon (the rest lists values), the English without its asides."""
+    if g.get("lang") != "en":
+        return spec.description_zh.split("：")[0]
+    if spec.name in _EN_LABELS:
+        return _EN_LABELS[spec.name]
+    return spec.description.split(" (")[0].split("; ")[0].split(": ")[0]
+
+
+#: the public field specs the workspace's pages label their columns with
+FIELDS: dict[str, dict[str, FieldSpec]] = {
+    group: {spec.name: spec for spec in specs}
+    for group, specs in {
+        "inspection": INSPECTION_FIELDS,
+        "organisation": ORGANISATION_FIELDS,
+        "notice": NOTICE_FIELDS,
+        "decision": DECISION_FIELDS,
+        "at_risk": AT_RISK_FIELDS,
+    }.items()
+}
+
+
+def field_label(group: str, name: str) -> str:
+    """The label of the API's field `name` in `group` (FIELDS)."""
+    return label(FIELDS[group][name])
+
+
+@bp.context_processor
+def _page_helpers() -> dict[str, Any]:
+    signed_in = current_user.is_authenticated
+    return {
+        "label": label,
+        "field": field_label,
+        "officer": current_user.officer if signed_in else None,
+        "role_names": ROLE_NAMES,
+        "words": workspace_labels,
+    }

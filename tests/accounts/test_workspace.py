@@ -42,7 +42,9 @@ def test_sign_in_shows_who_and_where_then_sign_out(session, client):
     assert home.status_code == 200
     html = home.get_data(as_text=True)
     assert "陈静" in html and "rev.web" in html and "南京市玄武区民政局" in html
-    assert "Signed in as" in html and "审核员" in html
+    assert "已登录" in html and "审核员" in html
+    english = client.get("/workspace/?lang=en").get_data(as_text=True)
+    assert "Signed in as 陈静 (rev.web), reviewer of" in english
 
     # Signing out is a POST with the CSRF token; without it, it is refused.
     refused = client.post("/workspace/logout")

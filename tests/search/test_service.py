@@ -72,6 +72,10 @@ def test_suggest_pages_and_bad_input(client, session, clock):
     assert len(first["items"]) == 2 and first["next_cursor"]
     rest = client.get(first["next"]).get_json()
     assert len(rest["items"]) == 1 and rest["next_cursor"] is None
+    # a cursor of one sort order given to another: refused, not a 500
+    other = client.get(f"/api/v1/search?q=协会&sort=name&cursor={first['next_cursor']}")
+    assert other.status_code == 422, other.get_data(as_text=True)
+    assert "cursor" in other.get_json()["errors"]
     for url in (
         "/api/v1/search?cursor=%%%",
         "/api/v1/search?cursor=bm90LWpzb24",

@@ -43,7 +43,16 @@ class Search(MethodView):
                     "cursor is not valid: pass next_cursor unchanged",
                     errors={"cursor": "not a cursor of this search"},
                 ) from None
-        result = SearchService.for_app(db.session).search(SearchRequest(after=after, **args))
+        try:
+            result = SearchService.for_app(db.session).search(SearchRequest(after=after, **args))
+        except ValueError:
+            if after is None:
+                raise
+            # a cursor of another sort order: its values do not fit this one's keys
+            raise InvalidRecord(
+                "cursor is not valid for this sort: pass next_cursor with the same arguments",
+                errors={"cursor": "from another search"},
+            ) from None
         next_cursor = encode_after(result.after) if result.after else None
         url = next_link(next_cursor)
         # Removed organisations stay findable; their date and reason come from the
