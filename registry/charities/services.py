@@ -38,7 +38,7 @@ from registry.feed.models import FeedOperation
 from registry.feed.services import FeedService
 from registry.inspections.rules import DEFAULT_DUES, DueDates
 from registry.organisations.models import Organisation, OrganisationStatus
-from registry.organisations.services import OrganisationService
+from registry.organisations.services import OrganisationService, registered_day
 from registry.public import plain
 
 __all__ = ["ApplicationView", "CharityService", "Decided", "Filed"]
@@ -337,20 +337,7 @@ class CharityService(FundraisingSteps):
         return charity
 
     def _day(self, day: date | None, organisation: Organisation, name: str) -> date:
-        today = self.clock.today()
-        day = day or today
-        if day > today:
-            raise InvalidRecord(
-                f"{name} {day.isoformat()} is after today ({today.isoformat()})",
-                errors={name: "after today"},
-            )
-        if day < organisation.founded_on:
-            raise InvalidRecord(
-                f"{name} {day.isoformat()} is before {organisation.name} was registered "
-                f"({organisation.founded_on.isoformat()})",
-                errors={name: "before registration"},
-            )
-        return day
+        return registered_day(day, self.clock.today(), organisation, name)
 
     def _ensure_active(self, organisation: Organisation, what: str) -> None:
         if organisation.status is not OrganisationStatus.ACTIVE:

@@ -7,15 +7,14 @@ each check adds its problems, by field, to a `_Problems` that the service raises
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from typing import Any
 
 from registry.authorities.models import RegistrationAuthority
+from registry.charities.listing import normalise
 from registry.charities.models import (
     CharitableField,
     CharityTrust,
@@ -300,24 +299,11 @@ def _as_text(key: str, value: Any) -> str | None:
     return str(value)
 
 
-@lru_cache(maxsize=1)
-def _t2s() -> Any:
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def simplified(text: str) -> str:
-    """As `q` is compared: NFKC, simplified Chinese, lower case, spaces squeezed."""
-    folded = unicodedata.normalize("NFKC", text or "").lower()
-    return " ".join(_t2s().convert(folded).split())
-
-
 def _search_text(trust: CharityTrust) -> str:
     words = [trust.name]
     for party in trust.parties:
         words += [party.name, party.uscc or ""]
-    return simplified(" ".join(words))
+    return normalise(" ".join(words))
 
 
 def _audited(filing: TrustFiling) -> dict[str, Any]:

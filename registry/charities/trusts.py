@@ -58,7 +58,6 @@ from registry.charities.trust_checks import (
     _term,
     _text,
     _trustee_place,
-    simplified,
 )
 from registry.clock import Clock
 from registry.errors import IllegalTransition, InvalidRecord, NotFound
@@ -66,7 +65,7 @@ from registry.feed.models import FeedOperation
 from registry.feed.services import FeedService
 from registry.organisations.models import Organisation, OrganisationStatus
 
-__all__ = ["CHANGEABLE", "DATASET", "Establishment", "Filed", "TrustService", "simplified"]
+__all__ = ["CHANGEABLE", "DATASET", "Establishment", "Filed", "TrustService"]
 
 DATASET = "charity-trusts"
 TRUSTEE_KINDS = (PartyKind.CHARITY_ORGANISATION, PartyKind.TRUST_COMPANY)

@@ -73,6 +73,24 @@ class OrganisationState:
     fields: dict[str, Any] = field(default_factory=dict)
 
 
+def registered_day(day: date | None, today: date, organisation: Organisation, name: str) -> date:
+    """The day an officer's act on `organisation` takes effect: today when left out, never
+    after today nor before the organisation was registered (InvalidRecord naming `name`)."""
+    day = day or today
+    if day > today:
+        raise InvalidRecord(
+            f"{name} {day.isoformat()} is after today ({today.isoformat()})",
+            errors={name: "after today"},
+        )
+    if day < organisation.founded_on:
+        raise InvalidRecord(
+            f"{name} {day.isoformat()} is before {organisation.name} was registered "
+            f"({organisation.founded_on.isoformat()})",
+            errors={name: "before registration"},
+        )
+    return day
+
+
 class OrganisationService:
     def __init__(self, session: Session, clock: Clock) -> None:
         self.session = session

@@ -15,8 +15,10 @@ from flask import g
 from flask_babel import gettext as _
 
 from registry.public import FieldSpec
+from registry.web.labels import CONCLUSION as CONCLUSION
+from registry.web.labels import DECISION_KIND as DECISION_KIND
+from registry.web.labels import KIND as KIND
 
-KIND = {"social_group": "社会团体", "social_service_agency": "社会服务机构", "foundation": "基金会"}
 STATUS = {
     "active": "正常",
     "deregistered": "已注销",
@@ -25,7 +27,6 @@ STATUS = {
 }
 FUNDRAISING = {"public": "公募", "non_public": "非公募"}
 CHANGE_TYPE = {"registration": "成立登记", "change": "变更登记", "status": "状态变更"}
-CONCLUSION = {"pass": "合格", "basic_pass": "基本合格", "fail": "不合格"}
 CREDIT_LIST = {"abnormal": "活动异常名录", "dishonest": "严重违法失信名单"}
 GROUND = {
     "report_not_filed": "未按规定报送年度工作报告",
@@ -55,7 +56,6 @@ NOTICE_KIND = {
     "prior_notice": "撤销登记事先告知",
     "decision": "决定书公告送达",
 }
-DECISION_KIND = {"simplified_deregistration": "简易注销", "revocation": "撤销登记"}
 CERTIFICATE_OUTCOME = {"returned": "已缴回", "void": "已公告作废"}
 LOSS_KIND = {"withdrawn": "取消认定", "certificate_cancelled": "吊销登记证书"}
 FIELD = {

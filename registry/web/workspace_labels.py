@@ -9,6 +9,9 @@ officer may need it to talk to the API, the value itself.
 from __future__ import annotations
 
 from registry.deregistration.models import CaseState, Criterion, Transition
+from registry.web.labels import CONCLUSION as CONCLUSION
+from registry.web.labels import DECISION_KIND as DECISION_KIND
+from registry.web.labels import KIND as KIND
 
 S = CaseState
 T = Transition
@@ -54,14 +57,12 @@ CRITERION = {
     Criterion.LONG_ABNORMAL: "长期列入活动异常名录",
 }
 
-CONCLUSION = {"pass": "合格", "basic_pass": "基本合格", "fail": "不合格"}
 REPORT_STATUS = {"submitted": "待审查", "concluded": "已作出结论"}
 NEXT_STEP = {
     "conclude": "作出年检结论",
     "order_correction": "责令整改",
     "record_correction": "记录整改完成",
 }
-KIND = {"social_group": "社会团体", "social_service_agency": "社会服务机构", "foundation": "基金会"}
 DOCUMENT_KIND = {
     "dormant": "僵尸型社会组织公告",
     "prior_notice": "事先告知公告",
@@ -70,7 +71,6 @@ DOCUMENT_KIND = {
 }
 SIMPLIFIED_GROUND = {"consent": "该组织同意注销", "not_found": "无法找到该组织"}
 CERTIFICATE = {"returned": "已缴回", "void": "逾期未缴回，公告作废"}
-DECISION_KIND = {"simplified_deregistration": "简易注销", "revocation": "撤销登记"}
 
 #: the report's contents as the API names them (ReportContentsSchema), with their labels
 CONTENTS = {
