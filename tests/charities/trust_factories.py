@@ -11,9 +11,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from registry.accounts.rules import Actor
+from registry.authorities.models import RegistrationAuthority
 from registry.charities.models import Charity, CharityStatus
 from registry.charities.trusts import Establishment, Filed, TrustService
 from registry.clock import Clock
@@ -107,3 +109,15 @@ def establishment(**overrides: Any) -> Establishment:
 
 def file_trust(session: Session, clock: Clock, actor: Actor, **overrides: Any) -> Filed:
     return TrustService(session, clock).file(actor, establishment(**overrides))
+
+
+def refused(excinfo: Any) -> dict[str, str]:
+    """The field errors of a 422 the service raised."""
+    assert excinfo.value.http_status == 422
+    return excinfo.value.details["errors"]
+
+
+def authority_name(session: Session, code: str) -> str:
+    return session.scalar(
+        select(RegistrationAuthority.name).where(RegistrationAuthority.code == code)
+    )
