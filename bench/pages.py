@@ -53,7 +53,7 @@ def time_pages(app: Any, repeat: int) -> list[tuple[str, list[float], list[float
     from flask import request
 
     from registry.extensions import db
-    from registry.web.portal_search import parse
+    from registry.web.portal_search import page_request, parse
     from search.service import SearchService
 
     client = app.test_client()
@@ -61,7 +61,7 @@ def time_pages(app: Any, repeat: int) -> list[tuple[str, list[float], list[float
     for query in QUERIES:
         path = url(query)
         with app.test_request_context(path):
-            search_request = parse(request.args).request()
+            search_request = page_request(parse(request.args))
             service = SearchService.for_app(db.session)
             service.search(search_request)
             response = client.get(path)

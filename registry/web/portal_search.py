@@ -11,7 +11,6 @@ from flask import Response, render_template, request, stream_with_context, url_f
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from openapi.resources.search.schemas import SearchArgs
 from registry import context
 from registry.charities.listing import TrustListing
 from registry.exports.formats import csv_chunks
@@ -19,6 +18,7 @@ from registry.extensions import db
 from registry.organisations.public import ORGANISATION_FIELDS
 from registry.web.portal_labels import value_label
 from registry.web.portal_queries import division_names, records_in_batches
+from search.arguments import SearchArgs
 from search.backends.base import SearchRequest, decode_after, encode_after
 from search.service import SearchService
 
@@ -113,6 +113,12 @@ def parse(args: Any) -> Query:
     return query
 
 
+def page_request(query: Query) -> SearchRequest:
+    """The page's search: a page of hits and only the facets the page shows (the
+    many-valued divisions and authorities cost the most to count)."""
+    return query.request(facets=tuple(FACETS))
+
+
 def _flat(messages: Any) -> dict[str, Any]:
     if isinstance(messages, dict):
         return {str(k): v if isinstance(v, list) else [str(v)] for k, v in messages.items()}
@@ -124,7 +130,7 @@ def search():  # type: ignore[no-untyped-def]
     if query.errors:
         return _page(query, None, status=400)
     try:
-        result = SearchService.for_app(db.session).search(query.request())
+        result = SearchService.for_app(db.session).search(page_request(query))
     except ValueError:
         if "after" not in query.loaded:
             raise

@@ -51,7 +51,20 @@ class SearchRequest:
     #: the decoded keyset cursor: the previous page's last sort key
     after: tuple[Any, ...] | None = None
     limit: int = 20
-    facets: bool = True
+    #: the facets to count: True for every one, False for none, or a tuple of their names
+    #: (a page that shows a few need not pay for the many-valued ones)
+    facets: bool | tuple[str, ...] = True
+
+    def facet_fields(self) -> dict[str, str]:
+        """The facets asked for, name → document field, in FACETS' order."""
+        if self.facets is True:
+            return dict(FACETS)
+        if not self.facets:
+            return {}
+        unknown = set(self.facets) - FACETS.keys()
+        if unknown:
+            raise ValueError(f"unknown facets: {', '.join(sorted(unknown))}")
+        return {name: field for name, field in FACETS.items() if name in self.facets}
 
     def filters(self) -> dict[str, Any]:
         """Exact-match filters, by document field."""

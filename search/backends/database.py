@@ -136,8 +136,9 @@ class DatabaseBackend:
         where = self._steer(plan, filters)
         limit = max(0, min(int(request.limit), MAX_LIMIT))
         # The total comes first: it decides how the hits are best fetched.
-        if request.facets:
-            facets, total = self._facets(where)
+        asked = request.facet_fields()
+        if asked:
+            facets, total = self._facets(where, asked)
         else:
             facets = {}
             total = self.session.scalar(select(func.count()).select_from(D).where(*where)) or 0
@@ -324,16 +325,18 @@ class DatabaseBackend:
             return func.strpos(haystack, needle) > 0
         return func.instr(haystack, needle) > 0
 
-    def _facets(self, where: Where) -> tuple[dict[str, list[tuple[Any, int]]], int]:
-        """(value, count) pairs per facet over the matching set, most frequent first, and
-        the number of matches: one statement, so the match is evaluated once."""
-        counters: dict[str, Counter[Any]] = {field: Counter() for field in FACETS.values()}
+    def _facets(
+        self, where: Where, asked: dict[str, str]
+    ) -> tuple[dict[str, list[tuple[Any, int]]], int]:
+        """(value, count) pairs per facet asked over the matching set, most frequent first,
+        and the number of matches: one statement, so the match is evaluated once."""
+        counters: Counters = {field: Counter() for field in asked.values()}
         if self.dialect == "postgresql":
             total = self._facets_grouping_sets(where, counters)
         else:
             total = self._facets_union(where, counters)
         facets = {}
-        for facet, field in FACETS.items():
+        for facet, field in asked.items():
             counts = counters[field]
             if field in _BOOLEAN:
                 counts = Counter({bool(v): n for v, n in counts.items()})
@@ -341,23 +344,41 @@ class DatabaseBackend:
         return facets, total
 
     def _facets_grouping_sets(self, where: Where, counters: Counters) -> int:
-        fields = [*_DIVISIONS, "authority_code", *_SMALL]
+        """Up to three grouping sets in one pass: the divisions, the authority, and the
+        low-cardinality fields (whose combinations are few, and which give the total)."""
+        sets = [
+            [f for f in _DIVISIONS if f in counters],
+            ["authority_code"] if "authority_code" in counters else [],
+            list(_SMALL),
+        ]
+        sets = [s for s in sets if s]
+        fields = [f for s in sets for f in s]
         cols = [DOCUMENTS.c[f] for f in fields]
-        # GROUPING() is 0 for the fields of the row's set: tells the three sets apart.
-        which = func.grouping(cols[0], cols[3], cols[4])
-        sets = func.grouping_sets(tuple_(*cols[:3]), tuple_(cols[3]), tuple_(*cols[4:]))
-        query = select(*cols, which, func.count()).where(*where).group_by(sets)
-        members = {0b011: range(3), 0b101: range(3, 4), 0b110: range(4, len(fields))}
+        heads = [DOCUMENTS.c[s[0]] for s in sets]
+        # GROUPING() has a bit per set's first field, 0 for the fields of the row's set.
+        which = func.grouping(*heads) if len(heads) > 1 else literal(0)
+        grouping = func.grouping_sets(*(tuple_(*(DOCUMENTS.c[f] for f in s)) for s in sets))
+        query = select(*cols, which, func.count()).where(*where).group_by(grouping)
+        # The row of set i has every head's bit but its own.
+        every = (1 << len(sets)) - 1
+        members: dict[int, list[int]] = {}
+        offset = 0
+        for i, s in enumerate(sets):
+            members[every ^ (1 << (len(sets) - 1 - i))] = list(range(offset, offset + len(s)))
+            offset += len(s)
+        small = every ^ 1  # the last set's rows: one per match, so they give the total
         total = 0
         for *values, group, n in self.session.execute(query):
             for i in members[group]:
-                if values[i] is not None:
+                if fields[i] in counters and values[i] is not None:
                     counters[fields[i]][values[i]] += n
-            total += n if group == 0b110 else 0
+            total += n if group == small else 0
         return total
 
     def _facets_union(self, where: Where, counters: Counters) -> int:
-        fields = list(FACETS.values())
+        # kind is never null: its counts add up to the number of matches, so it is counted
+        # even when not asked for.
+        fields = list(dict.fromkeys(["kind", *counters]))
         if where:
             # Evaluated once into a temporary table, then grouped per facet.
             source: Any = (
@@ -372,10 +393,10 @@ class DatabaseBackend:
             .group_by(source.c[f])
             for i, f in enumerate(fields)
         ]
-        # kind is never null: its counts add up to the number of matches.
         total = 0
         for facet, value, n in self.session.execute(union_all(*parts)):
-            counters[fields[facet]][value] += n
+            if fields[facet] in counters:
+                counters[fields[facet]][value] += n
             if fields[facet] == "kind":
                 total += n
         return total

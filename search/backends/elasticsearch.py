@@ -20,7 +20,6 @@ from typing import Any
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 
 from search.backends.base import (
-    FACETS,
     ORGANISATION_CODE,
     SORTS,
     STATUS_ORDER,
@@ -540,10 +539,11 @@ class ElasticsearchBackend:
         }
         if after is not None:
             body["search_after"] = after
-        if request.facets:
+        asked = request.facet_fields()
+        if asked:
             body["aggs"] = {
                 name: {"terms": {"field": field, "size": FACET_SIZE}}
-                for name, field in FACETS.items()
+                for name, field in asked.items()
             }
         response = self.client.search(index=self.alias, **body)
         hits = response["hits"]["hits"]
@@ -551,7 +551,7 @@ class ElasticsearchBackend:
         if 0 < limit < len(hits):
             following = from_sort_values(request.sort, hits[limit - 1]["sort"])
         facets: dict[str, list[tuple[Any, int]]] = {}
-        for name, field in FACETS.items() if request.facets else ():
+        for name, field in asked.items():
             buckets_ = response["aggregations"][name]["buckets"]
             facets[name] = [(_facet_key(field, b), int(b["doc_count"])) for b in buckets_]
         return SearchResult(

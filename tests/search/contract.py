@@ -269,6 +269,18 @@ class SearchContract:
         everything = self.search(loaded)
         assert dict(everything.facets["status"]) == {"active": 18, "deregistered": 1, "revoked": 1}
 
+    def test_only_the_facets_asked_for_are_counted(self, loaded):
+        every = self.search(loaded, q="协会")
+        for asked in [("kind",), ("prefecture", "charity"), ("authority", "status", "county")]:
+            some = self.search(loaded, q="协会", facets=asked)
+            assert set(some.facets) == set(asked)
+            assert some.total == every.total
+            for name in asked:
+                assert sorted(some.facets[name]) == sorted(every.facets[name]), name
+        assert self.search(loaded, q="协会", facets=False).facets == {}
+        with pytest.raises(ValueError, match="unknown facets: colour"):
+            self.search(loaded, q="协会", facets=("kind", "colour"))
+
     # -- ranking, sorting, highlights --------------------------------------------------
 
     def test_exact_name_first_and_active_before_removed(self, loaded):

@@ -7,8 +7,8 @@ from marshmallow import Schema, fields, validate
 from openapi.fields import FormatArgs, field_for, schema_for
 from openapi.pagination import PageArgs, PageSchema
 from registry.inspections.public import INSPECTION_FIELDS, PARTICIPATION_FIGURES
+from search.arguments import DIVISION
 
-DIVISION = validate.Regexp(r"^[0-9]{6}$", error="a six-digit GB/T 2260 code")
 YEAR = validate.Range(min=1949, max=2100)
 CONCLUSIONS = ["pass", "basic_pass", "fail"]
 

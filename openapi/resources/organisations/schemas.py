@@ -8,8 +8,8 @@ from openapi.fields import FormatArgs, schema_for
 from openapi.pagination import PageArgs, PageSchema
 from registry.organisations.listing import SORT_CHOICES
 from registry.organisations.public import CHANGE_FIELDS, ORGANISATION_FIELDS
+from search.arguments import DIVISION
 
-DIVISION = validate.Regexp(r"^[0-9]{6}$", error="a six-digit GB/T 2260 code")
 USCC_PARAM = {
     "in": "path",
     "name": "uscc",

@@ -10,16 +10,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from openapi.pagination import link_header, next_link
-from openapi.resources.search.schemas import (
-    SearchArgs,
-    SearchResultSchema,
-    SuggestArgs,
-    SuggestSchema,
-)
+from openapi.resources.search.schemas import SearchResultSchema, SuggestArgs, SuggestSchema
 from registry import context
 from registry.charities.listing import TrustListing
 from registry.errors import InvalidRecord
 from registry.extensions import db
+from search.arguments import SearchArgs
 from search.backends.base import SearchRequest, decode_after, encode_after
 from search.service import SearchService
 
