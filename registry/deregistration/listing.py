@@ -100,6 +100,8 @@ class NoticeFilter:
     current: bool | None = None
     published_from: date | None = None
     published_to: date | None = None
+    #: only the notices naming this organisation (its credit code)
+    uscc: str | None = None
 
 
 def _notices(filters: NoticeFilter, today: date, query: Select[Any]) -> Select[Any]:
@@ -114,6 +116,14 @@ def _notices(filters: NoticeFilter, today: date, query: Select[Any]) -> Select[A
         query = query.where(N.published_on >= filters.published_from)
     if filters.published_to:
         query = query.where(N.published_on <= filters.published_to)
+    if filters.uscc:
+        named = aliased(O)
+        query = query.where(
+            select(L.id)
+            .join(named, L.organisation_id == named.id)
+            .where(L.notice_id == N.id, named.uscc == filters.uscc.strip().upper())
+            .exists()
+        )
     return query
 
 

@@ -14,7 +14,7 @@ from registry.charities.public import CHARITY_FIELDS
 from registry.charities.rules import CharityRules
 from registry.credit.listing import EntryFilter, EntryListing
 from registry.credit.public import ENTRY_FIELDS
-from registry.deregistration.listing import DecisionFilter, DecisionList
+from registry.deregistration.listing import DecisionFilter, DecisionList, NoticeFilter, NoticeList
 from registry.extensions import db
 from registry.inspections.listing import InspectionFilter, InspectionListing
 from registry.inspections.public import INSPECTION_FIELDS
@@ -27,7 +27,9 @@ from registry.organisations.public import (
 )
 from registry.ratings.listing import RatingFilter, RatingListing
 from registry.ratings.public import RATING_FIELDS
-from registry.web.portal_queries import notices_naming
+
+#: the notices naming the organisation shown, newest first (the API lists them all)
+NOTICES_SHOWN = 100
 
 
 def organisation_page(uscc: str) -> dict[str, Any]:
@@ -48,7 +50,7 @@ def organisation_page(uscc: str) -> dict[str, Any]:
         "credit_entries": list(EntryListing(db.session).stream(EntryFilter(uscc=code))),
         "ratings": list(RatingListing(db.session, today).stream(RatingFilter(uscc=code))),
         "charity": charity_detail(charities, code),
-        "notices": notices_naming(db.session, code, today),
+        "notices": NoticeList(db.session, today).newest(NoticeFilter(uscc=code), NOTICES_SHOWN),
         "decisions": list(DecisionList(db.session).stream(DecisionFilter(uscc=code))),
     }
 

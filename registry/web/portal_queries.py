@@ -1,6 +1,6 @@
 """The few reads the portal needs that the domain listings do not offer yet: counts for the
-home page, division names for facets, the notices naming one organisation, and records
-by credit code in a given order (the search results' download)."""
+home page, division names for facets, and records by credit code in a given order (the
+search results' download)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 
 from registry.authorities.models import RegistrationAuthority
 from registry.charities.models import CharityTrust
-from registry.deregistration.listing import NoticeList
-from registry.deregistration.models import NoticeListing, PublicNotice
+from registry.deregistration.models import PublicNotice
 from registry.divisions.models import AdministrativeDivision
 from registry.organisations.models import Organisation
 from registry.organisations.public import organisation_record_from_row
@@ -46,20 +45,6 @@ def division_names(session: Session, codes: Iterable[str]) -> dict[str, str]:
         )
     )
     return dict(rows.tuples().all())
-
-
-def notices_naming(session: Session, uscc: str, today: date) -> list[dict[str, Any]]:
-    """The public notices that name the organisation, newest first, as /api/v1/notices/{id}
-    answers each."""
-    ids = session.scalars(
-        select(NoticeListing.notice_id)
-        .join(Organisation, NoticeListing.organisation_id == Organisation.id)
-        .join(PublicNotice, NoticeListing.notice_id == PublicNotice.id)
-        .where(Organisation.uscc == uscc)
-        .order_by(PublicNotice.published_on.desc(), PublicNotice.id.desc())
-    ).all()
-    notices = NoticeList(session, today)
-    return [notices.get(notice_id) for notice_id in dict.fromkeys(ids)]
 
 
 def organisation_records(session: Session, usccs: list[str]) -> list[dict[str, Any]]:

@@ -119,6 +119,24 @@ def test_notice_filters(client, trail, query, expected):
     assert ids(client.get(f"/api/v1/notices?{query}")) == notice_ids(trail, *expected)
 
 
+def test_the_notices_naming_one_organisation(client, trail):
+    orgs = trail["orgs"]
+    named = {"a": ["n1"], "b": ["n1", "n3"], "c": ["n2"], "d": ["n4"], "e": []}
+    for key, expected in named.items():
+        query = f"/api/v1/notices?uscc={orgs[key].uscc}"
+        assert ids(client.get(query)) == notice_ids(trail, *expected), key
+    lower = ids(client.get(f"/api/v1/notices?uscc={orgs['b'].uscc.lower()}&kind=prior_notice"))
+    assert lower == notice_ids(trail, "n3")
+    rows = csv_rows(client.get(f"/api/v1/notices?format=csv&uscc={orgs['b'].uscc}"))
+    # The CSV keeps whole notices: every organisation each names.
+    assert [r["number"] for r in rows] == ["玄民公告〔2026〕1号"] * 3 + ["玄民告〔2026〕3号"]
+    feed = ET.fromstring(client.get(f"/api/v1/notices/feed.atom?uscc={orgs['b'].uscc}").data)
+    assert [e.findtext(f"{ATOM}id") for e in feed.findall(f"{ATOM}entry")] == [
+        f"urn:registry:notice:{i}" for i in notice_ids(trail, "n3", "n1")
+    ]
+    problem(client.get("/api/v1/notices?uscc=91320102"), 422)
+
+
 def test_current_follows_the_clock(client, trail, clock):
     n2 = trail["notices"]["n2"].id
     assert ok(client.get(f"/api/v1/notices/{n2}"))["current"] is True

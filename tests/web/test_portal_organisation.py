@@ -153,6 +153,11 @@ def test_notices_and_decisions_naming_it(client, session, clock):
         f"/documents/notices/{notices['n1'].id}",
     ]
     assert "撤销登记事先告知" in page.text and "处于注销或撤销登记程序中" in page.text
+    # The same list in the API, and a feed of it to follow.
+    assert page.hrefs("/api/v1/notices") == [
+        f"/api/v1/notices/feed.atom?uscc={named_twice.uscc}",
+        f"/api/v1/notices?uscc={named_twice.uscc}",
+    ]
     revoked = trail["orgs"]["d"]
     page = read(client.get(f"/organisations/{revoked.uscc}"))
     decision = trail["decisions"]["d"]

@@ -50,14 +50,23 @@ class NoticePageSchema(PageSchema):
     items = fields.List(fields.Nested(NoticeSchema), required=True)
 
 
+def uscc_arg() -> fields.String:
+    return fields.String(
+        validate=validate.Regexp(r"^[0-9A-Za-z]{18}$", error="an 18-character credit code"),
+        metadata={"description": "Only the notices naming this organisation (its credit code)"},
+    )
+
+
 class FeedArgs(Schema):
     authority = authority_arg()
     kind = kind_arg()
+    uscc = uscc_arg()
 
 
 class NoticeArgs(PageArgs, FormatArgs):
     authority = authority_arg()
     kind = kind_arg()
+    uscc = uscc_arg()
     current = fields.Boolean(
         metadata={
             "description": "true: notices whose period runs today; false: ended ones; "
