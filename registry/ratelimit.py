@@ -3,7 +3,8 @@
 Anonymous clients are counted per IP, clients with an `X-API-Key` per key, with their
 tier's limits. Counters live in Redis when REDIS_URL is set (shared by every worker),
 else in each process's memory. Pages, /healthz, the docs page and the officers' API are
-never limited.
+never limited; the results page's download (/search.csv) is data like the API's
+downloads, and counts against the same budget.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ ANONYMOUS = "anonymous"
 # (a whole department behind one NAT address would share the anonymous one), and an
 # unauthenticated call gets a 401 after one indexed lookup of a 238-bit token.
 _EXEMPT_PREFIXES = ("/api/docs", "/api/v1/officer/")
+#: pages that serve the API's data in bulk
+_DATA_PAGES = frozenset({"/search.csv"})
 _ENVIRON_KEY = "registry.rate_limit_client"
 
 
@@ -95,11 +98,8 @@ def rate_limits_enabled(settings: Settings) -> bool:
 def limited_request() -> bool:
     path = request.path
     return (
-        path.startswith("/api/")
-        and not path.startswith(_EXEMPT_PREFIXES)
-        # CORS preflights carry no key and must not use up the client's budget
-        and request.method != "OPTIONS"
-    )
+        (path.startswith("/api/") and not path.startswith(_EXEMPT_PREFIXES)) or path in _DATA_PAGES
+    ) and request.method != "OPTIONS"  # preflights carry no key: they spend no budget
 
 
 def current_client() -> Client:

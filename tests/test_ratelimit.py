@@ -183,6 +183,20 @@ def test_pages_health_docs_and_preflights_are_not_limited(limited):
     assert client.get(URL).status_code == 429
 
 
+def test_the_results_download_spends_the_same_budget(limited):
+    client = limited(rate_limit_anonymous="2/minute").test_client()
+    assert client.get("/search?q=协会").status_code == 200  # the page itself: free
+    download = client.get("/search.csv?q=协会")
+    assert download.status_code == 200 and download.headers["RateLimit-Remaining"] == "1"
+    assert client.get(URL).status_code == 200
+    refused = client.get("/search.csv?q=协会")
+    assert refused.status_code == 429 and refused.mimetype == "text/html"
+    assert "请求过于频繁" in refused.get_data(as_text=True)
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    english = client.get("/search.csv?q=协会&lang=en").get_data(as_text=True)
+    assert "Too many requests" in english and "bulk downloads" in english
+
+
 def test_cors_exposes_the_rate_limit_headers(limited):
     response = limited().test_client().get(URL, headers={"Origin": "https://example.org"})
     exposed = response.headers["Access-Control-Expose-Headers"]
