@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from search.backends.base import SORTS
+from search.backends.base import FACETS, SORTS
 
 DIVISION = validate.Regexp(r"^[0-9]{6}$", error="a six-digit GB/T 2260 code")
 CURSOR = validate.Regexp(r"^[A-Za-z0-9_-]{1,400}$", error="not a cursor of this search")
@@ -42,6 +42,14 @@ class SearchArgs(Schema):
     cursor = fields.String(validate=CURSOR)
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
     facets = fields.Boolean(load_default=True, metadata={"description": "Include facet counts"})
+    facet = fields.List(
+        fields.String(validate=validate.OneOf(list(FACETS))),
+        metadata={
+            "description": "Count only these facets (repeat the argument: "
+            "facet=kind&facet=province); the many-valued prefecture, county and authority "
+            "cost the most. Left out: every facet"
+        },
+    )
 
     @validates_schema
     def _years(self, data, **_kwargs):  # type: ignore[no-untyped-def]

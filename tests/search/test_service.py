@@ -33,6 +33,22 @@ def test_a_registration_is_searchable_once_committed(client, session, clock):
     assert client.get("/api/v1/search?q=lygshzqcszh").get_json()["total"] == 1
 
 
+def test_the_api_counts_only_the_facets_asked_for(client, session, clock):
+    service = OrganisationService(session, clock)
+    service.register(registration(name="南京市玄武区计数协会", kind=OrganisationKind.SOCIAL_GROUP))
+    session.commit()
+    every = client.get("/api/v1/search?q=计数").get_json()["facets"]
+    assert "county" in every and "authority" in every
+    some = client.get("/api/v1/search?q=计数&facet=kind&facet=province&facet=kind").get_json()
+    assert list(some["facets"]) == ["kind", "province"]
+    assert some["facets"]["kind"] == every["kind"] == [{"value": "social_group", "count": 1}]
+    none = client.get("/api/v1/search?q=计数&facet=kind&facets=false").get_json()
+    assert none["facets"] == {} and none["total"] == 1
+    wrong = client.get("/api/v1/search?q=计数&facet=colour")
+    assert wrong.status_code == 422 and wrong.mimetype == "application/problem+json"
+    assert wrong.get_json()["errors"][0]["field"].startswith("facet")
+
+
 def test_changes_and_removals_follow(client, session, clock):
     service = OrganisationService(session, clock)
     org = service.register(registration(name="南京市玄武区阳光养老服务中心"))

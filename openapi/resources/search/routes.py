@@ -28,8 +28,10 @@ bp = Blueprint(
 class Search(MethodView):
     @bp.arguments(SearchArgs, location="query", as_kwargs=True)
     @bp.response(200, SearchResultSchema)
-    def get(self, cursor: str | None = None, **args: Any):
+    def get(self, cursor: str | None = None, facet: list[str] | None = None, **args: Any):
         """Search organisations by name, pinyin, code, person or place, with facets."""
+        if facet and args["facets"]:
+            args["facets"] = tuple(dict.fromkeys(facet))
         after = None
         if cursor:
             try:
