@@ -1,8 +1,62 @@
-"""Domain errors. The web layer maps them to problem+json or a friendly page."""
+"""Domain errors. The web layer maps them to problem+json or a friendly page.
+
+A refusal's message is English (the API's, and what its tests compare). Where an officer's
+page shows it too, the message is a `Text`: still that English string, but remembering
+its template and values, so that a page can say it in Chinese from a catalogue of the
+templates (registry/web/translations/zh/LC_MESSAGES/refusals.po).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
+
+
+def _english(value: Any) -> Any:
+    """A value as the English message shows it: a list's items with commas between."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    return value
+
+
+class Text(str):
+    """An English message made from a template and named values (str.format), which
+    remembers both: `Text("corrected_on is before the conclusion ({day})", day=day)`.
+
+    Values may be lists (joined with commas) or Texts themselves. The template is a
+    literal, so that a test finds every one and checks the catalogue has its Chinese."""
+
+    template: str
+    values: Mapping[str, Any]
+
+    def __new__(cls, template: str, /, **values: Any) -> Text:
+        made = super().__new__(cls, template.format(**{k: _english(v) for k, v in values.items()}))
+        made.template = template
+        made.values = values
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the English alone is not a template: a value may hold braces
+        return _remake, (type(self), self.template, dict(self.values))
+
+
+def _remake(cls: type[Text], template: str, values: dict[str, Any]) -> Text:
+    return cls(template, **values)
+
+
+class Clauses(str):
+    """Several messages said one after another, "; " between them in English."""
+
+    parts: tuple[str, ...]
+
+    def __new__(cls, parts: Iterable[str]) -> Clauses:
+        parts = tuple(parts)
+        made = super().__new__(cls, "; ".join(parts))
+        made.parts = parts
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (self.parts,)
 
 
 class DomainError(Exception):

@@ -12,7 +12,7 @@ import enum
 from dataclasses import dataclass
 
 from registry.accounts.models import OfficerRole
-from registry.errors import Forbidden
+from registry.errors import Forbidden, Text
 
 R = OfficerRole
 NATIONAL = "100000"
@@ -149,15 +149,23 @@ def authorize(actor: Actor, action: Action, authority_code: str) -> None:
     if not may(actor.role, action):
         allowed = sorted(r.value for r in PERMISSIONS[action])
         raise Forbidden(
-            f"a {actor.role.value if actor.role else 'system'} may not {action.value}; "
-            f"allowed roles: {', '.join(allowed)}",
+            Text(
+                "a {role} may not {action}; allowed roles: {roles}",
+                role=actor.role.value if actor.role else "system",
+                action=action.value,
+                roles=allowed,
+            ),
             action=action.value,
             allowed_roles=allowed,
         )
     if actor.authority_code != authority_code:
         raise Forbidden(
-            f"the record is registered with authority {authority_code}; officers of "
-            f"{actor.authority_code} act only on their own authority's records",
+            Text(
+                "the record is registered with authority {authority}; officers of {own} "
+                "act only on their own authority's records",
+                authority=authority_code,
+                own=actor.authority_code,
+            ),
             action=action.value,
             authority=authority_code,
         )
@@ -166,7 +174,11 @@ def authorize(actor: Actor, action: Action, authority_code: str) -> None:
 def authorize_read(actor: Actor, authority_code: str) -> None:
     if not may_read(actor, authority_code):
         raise Forbidden(
-            f"officers of {actor.authority_code} may read only their own and subordinate "
-            f"authorities' records, not {authority_code}'s",
+            Text(
+                "officers of {own} may read only their own and subordinate authorities' "
+                "records, not {authority}'s",
+                own=actor.authority_code,
+                authority=authority_code,
+            ),
             authority=authority_code,
         )

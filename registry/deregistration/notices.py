@@ -31,7 +31,7 @@ from registry.deregistration.records import (
     notice_audit,
     parse_notice_kind,
 )
-from registry.errors import IllegalTransition, InvalidRecord, NotFound
+from registry.errors import Clauses, IllegalTransition, InvalidRecord, NotFound, Text
 
 if TYPE_CHECKING:
     pass
@@ -75,38 +75,46 @@ class NoticeSteps:
         transition = {v: k for k, v in rules.BY_NOTICE.items()}.get(kind)
         if transition is None:
             raise InvalidRecord(
-                "decisions are served by notice when they are approved (serve_by_notice)",
-                errors={"kind": "dormant or prior_notice"},
+                Text("decisions are served by notice when they are approved (serve_by_notice)"),
+                errors={"kind": Text("dormant or prior_notice")},
             )
         ids = list(dict.fromkeys(int(i) for i in case_ids))
         if not ids:
-            raise InvalidRecord("name at least one case", errors={"case_ids": "empty"})
+            raise InvalidRecord(Text("name at least one case"), errors={"case_ids": Text("empty")})
         if len(ids) > 1000:
-            raise InvalidRecord("at most 1000 cases at once", errors={"case_ids": "too many"})
+            raise InvalidRecord(
+                Text("at most 1000 cases at once"), errors={"case_ids": Text("too many")}
+            )
         cases = {
             c.id: c
             for c in self.session.scalars(select(DormantCase).where(DormantCase.id.in_(ids)))
         }
         missing = [i for i in ids if i not in cases]
         if missing:
-            raise NotFound(
-                f"no dormant-organisation case {', '.join(map(str, missing))}", cases=missing
-            )
+            raise NotFound(Text("no dormant-organisation case {case}", case=missing), cases=missing)
         authorities = {c.authority_id for c in cases.values()}
         for case in cases.values():
             authorize(actor, Action.NOTICE_PUBLISH, case.authority.code)
         if len(authorities) > 1:
             raise InvalidRecord(
-                "one notice names the cases of one authority", errors={"case_ids": "mixed"}
+                Text("one notice names the cases of one authority"),
+                errors={"case_ids": Text("mixed")},
             )
         wrong = {i: c for i, c in cases.items() if not rules.may_leave(transition, c.state)}
         if wrong:
             raise IllegalTransition(
-                f"{kind.value} notice: "
-                + "; ".join(
-                    f"case {i} is {c.state.value}, allowed next: "
-                    f"{', '.join(rules.allowed_next(c.state)) or 'none'}"
-                    for i, c in wrong.items()
+                Text(
+                    "{kind} notice: {problems}",
+                    kind=kind.value,
+                    problems=Clauses(
+                        Text(
+                            "case {case} is {state}, allowed next: {transitions}",
+                            case=i,
+                            state=c.state.value,
+                            transitions=rules.allowed_next(c.state) or Text("none"),
+                        )
+                        for i, c in wrong.items()
+                    ),
                 ),
                 status={str(i): c.state.value for i, c in wrong.items()},
                 allowed={str(i): rules.allowed_next(c.state) for i, c in wrong.items()},
@@ -115,10 +123,12 @@ class NoticeSteps:
         for case in cases.values():
             refused = rules.refusal(transition, self._facts(case), published_on, self.rules)
             if refused:
-                raise InvalidRecord(f"case {case.id}: {refused}", case=case.id)
+                raise InvalidRecord(
+                    Text("case {case}: {refusal}", case=case.id, refusal=refused), case=case.id
+                )
         days = self.rules.notice_days if days is None else int(days)
         if kind is NoticeKind.DORMANT and not 1 <= days <= 366:
-            raise InvalidRecord("days must be 1 to 366", errors={"days": "1 to 366"})
+            raise InvalidRecord(Text("days must be 1 to 366"), errors={"days": Text("1 to 366")})
         ends_on = (
             rules.hearing_deadline(published_on, self.rules)
             if kind is NoticeKind.PRIOR_NOTICE
@@ -163,7 +173,7 @@ class NoticeSteps:
     def get_notice(self, notice_id: int) -> PublicNotice:
         notice = self.session.get(PublicNotice, notice_id)
         if notice is None:
-            raise NotFound(f"no public notice {notice_id}", notice=notice_id)
+            raise NotFound(Text("no public notice {notice}", notice=notice_id), notice=notice_id)
         return notice
 
     def record_response(
@@ -179,25 +189,33 @@ class NoticeSteps:
         code = (uscc or "").strip().upper()
         listing = next((x for x in notice.listings if x.organisation.uscc == code), None)
         if listing is None:
-            raise NotFound(f"notice {notice.number} does not name {code}", uscc=code)
+            raise NotFound(
+                Text("notice {number} does not name {code}", number=notice.number, code=code),
+                uscc=code,
+            )
         authorize(actor, Action.NOTICE_RESPONSE, notice.authority.code)
         day = self._day(responded_on, "responded_on")
         if not notice.published_on <= day <= notice.ends_on:
             raise InvalidRecord(
-                f"a response is recorded between the notice's publication "
-                f"({notice.published_on.isoformat()}) and its end ({notice.ends_on.isoformat()}), "
-                f"not on {day.isoformat()}",
-                errors={"responded_on": "outside the notice's period"},
+                Text(
+                    "a response is recorded between the notice's publication ({published}) "
+                    "and its end ({ends}), not on {day}",
+                    published=notice.published_on,
+                    ends=notice.ends_on,
+                    day=day,
+                ),
+                errors={"responded_on": Text("outside the notice's period")},
             )
         if listing.responded_on is not None:
             raise IllegalTransition(
-                f"{code} already responded on {listing.responded_on.isoformat()}",
+                Text("{code} already responded on {day}", code=code, day=listing.responded_on),
                 status="responded",
                 allowed=[],
             )
         if not (response or "").strip():
             raise InvalidRecord(
-                "say what the organisation said or sent", errors={"response": "required"}
+                Text("say what the organisation said or sent"),
+                errors={"response": Text("required")},
             )
         listing.responded_on = day
         listing.response = response.strip()  # type: ignore[union-attr]

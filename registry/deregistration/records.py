@@ -16,7 +16,7 @@ from registry.deregistration.models import (
     PublicNotice,
     Transition,
 )
-from registry.errors import InvalidRecord
+from registry.errors import InvalidRecord, Text
 from registry.public import plain
 
 T = Transition
@@ -28,7 +28,12 @@ def parse_transition(value: Transition | str) -> Transition:
     except ValueError:
         names = ", ".join(t.value for t in T)
         raise InvalidRecord(
-            f"transition must be one of {names}, not {value!r}", errors={"transition": names}
+            Text(
+                "transition must be one of {transitions}, not {value}",
+                transitions=[t.value for t in T],
+                value=repr(value),
+            ),
+            errors={"transition": names},
         ) from None
 
 
@@ -37,8 +42,8 @@ def parse_notice_kind(value: NoticeKind | str) -> NoticeKind:
         return NoticeKind(value)
     except ValueError:
         raise InvalidRecord(
-            f"kind must be dormant or prior_notice, not {value!r}",
-            errors={"kind": "dormant or prior_notice"},
+            Text("kind must be dormant or prior_notice, not {value}", value=repr(value)),
+            errors={"kind": Text("dormant or prior_notice")},
         ) from None
 
 
@@ -49,8 +54,8 @@ def parse_certificate(value: CertificateOutcome | str | None) -> CertificateOutc
         return CertificateOutcome(value)
     except ValueError:
         raise InvalidRecord(
-            f"certificate must be returned or void, not {value!r}",
-            errors={"certificate": "returned or void"},
+            Text("certificate must be returned or void, not {value}", value=repr(value)),
+            errors={"certificate": Text("returned or void")},
         ) from None
 
 
@@ -66,7 +71,8 @@ def officer_documents(given: Sequence[dict[str, Any]] | None) -> list[dict[str, 
         number = str(item.get("number") or "").strip()
         if not kind or not number:
             raise InvalidRecord(
-                "each document needs a kind and a number", errors={"documents": "kind and number"}
+                Text("each document needs a kind and a number"),
+                errors={"documents": Text("kind and number")},
             )
         documents.append(document(kind[:50], number[:100]))
     return documents

@@ -35,6 +35,7 @@ from registry.deregistration.models import (
     NoticeKind,
     Transition,
 )
+from registry.errors import Text
 
 S = CaseState
 T = Transition
@@ -275,58 +276,67 @@ def refusal(
     The state itself is checked by `may_leave` first (409); these are the clock's and the
     record's conditions (422), each named."""
     if on < facts.state_since:
-        return (
-            f"the step is dated {on.isoformat()}, before the case's last step "
-            f"({facts.state_since.isoformat()})"
+        return Text(
+            "the step is dated {day}, before the case's last step ({last})",
+            day=on,
+            last=facts.state_since,
         )
     if transition is T.RESTORE and facts.still_missing_years:
-        years = ", ".join(str(y) for y in facts.still_missing_years)
-        return f"the organisation has not filed its missing annual reports ({years})"
+        return Text(
+            "the organisation has not filed its missing annual reports ({years})",
+            years=facts.still_missing_years,
+        )
     if transition is T.AWAIT_DECISION and (
         facts.notice_ends_on is None or on <= facts.notice_ends_on
     ):
-        ends = facts.notice_ends_on.isoformat() if facts.notice_ends_on else "unknown"
-        return f"the public notice runs until {ends}; the case may move on from the day after"
+        return Text(
+            "the public notice runs until {ends}; the case may move on from the day after",
+            ends=facts.notice_ends_on or Text("unknown"),
+        )
     if transition is T.REQUEST_HEARING:
         deadline = hearing_deadline(facts.prior_notice_on or on, rules)
         if on > deadline:
-            return (
-                f"a hearing had to be requested by {deadline.isoformat()} (within "
-                f"{rules.hearing_request_days} days of the prior notice)"
+            return Text(
+                "a hearing had to be requested by {deadline} (within {days} days of the "
+                "prior notice)",
+                deadline=deadline,
+                days=rules.hearing_request_days,
             )
     if transition is T.PROPOSE_REVOCATION:
         if facts.state is S.PRIOR_NOTICE_ISSUED:
             deadline = hearing_deadline(facts.prior_notice_on or on, rules)
             if on <= deadline:
-                return (
-                    f"the organisation may request a hearing until {deadline.isoformat()}; "
-                    "revocation may be proposed from the day after"
+                return Text(
+                    "the organisation may request a hearing until {deadline}; revocation may "
+                    "be proposed from the day after",
+                    deadline=deadline,
                 )
         if facts.state is S.HEARING_REQUESTED and facts.hearing_held_on is None:
-            return "a hearing was requested: record the day it was held (hearing_held_on)"
+            return Text("a hearing was requested: record the day it was held (hearing_held_on)")
     if transition is T.PROPOSE_DEREGISTRATION:
         if facts.simplified_ground not in SIMPLIFIED_GROUNDS:
-            return (
+            return Text(
                 "simplified deregistration needs the organisation's consent or that it "
                 "cannot be found (simplified_ground: consent or not_found)"
             )
         if facts.no_assets_or_debts is not True:
-            return (
+            return Text(
                 "simplified deregistration needs no assets or debts to be known "
                 "(no_assets_or_debts: true); otherwise revoke"
             )
     if transition is T.CLOSE:
         if facts.certificate_outcome is None:
-            return (
+            return Text(
                 "say whether the certificate and seals were returned or are declared void "
                 "(certificate: returned or void)"
             )
         if facts.certificate_outcome is CertificateOutcome.VOID and facts.decided_on is not None:
             due = certificate_due_on(facts.decided_on, rules)
             if on <= due:
-                return (
-                    f"the certificate may be returned until {due.isoformat()}; it is "
-                    "declared void from the day after"
+                return Text(
+                    "the certificate may be returned until {due}; it is declared void from "
+                    "the day after",
+                    due=due,
                 )
     return None
 
@@ -336,7 +346,7 @@ def approver_refusal(
 ) -> str | None:
     """A decision is approved by a head who did not run the case."""
     if approver_id is not None and approver_id in (case_officer_id, proposed_by_id):
-        return (
+        return Text(
             "the head who approves a decision may not be the officer who ran the case or "
             "proposed the decision"
         )

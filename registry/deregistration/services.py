@@ -43,7 +43,7 @@ from registry.deregistration.records import (
     parse_certificate,
     parse_transition,
 )
-from registry.errors import Forbidden, IllegalTransition, InvalidRecord, NotFound
+from registry.errors import Clauses, Forbidden, IllegalTransition, InvalidRecord, NotFound, Text
 from registry.inspections.models import AnnualReport
 from registry.inspections.rules import DEFAULT_DUES, DueDates
 from registry.organisations.models import Organisation, OrganisationStatus
@@ -115,7 +115,7 @@ class CaseService(NoticeSteps, DecisionSteps):
     def get(self, case_id: int) -> DormantCase:
         case = self.session.get(DormantCase, case_id)
         if case is None:
-            raise NotFound(f"no dormant-organisation case {case_id}", case=case_id)
+            raise NotFound(Text("no dormant-organisation case {case}", case=case_id), case=case_id)
         return case
 
     def read(self, actor: Actor, case_id: int) -> DormantCase:
@@ -159,13 +159,19 @@ class CaseService(NoticeSteps, DecisionSteps):
         on = self._day(on, "on")
         codes = list(dict.fromkeys((c or "").strip().upper() for c in usccs))
         if not codes:
-            raise InvalidRecord("name at least one organisation", errors={"usccs": "empty"})
+            raise InvalidRecord(
+                Text("name at least one organisation"), errors={"usccs": Text("empty")}
+            )
         if len(codes) > 1000:
-            raise InvalidRecord("at most 1000 organisations at once", errors={"usccs": "too many"})
+            raise InvalidRecord(
+                Text("at most 1000 organisations at once"), errors={"usccs": Text("too many")}
+            )
         organisations = {o.uscc: o for o in self._organisations(codes)}
         missing = [c for c in codes if c not in organisations]
         if missing:
-            raise NotFound(f"no organisation with credit code {', '.join(missing)}", usccs=missing)
+            raise NotFound(
+                Text("no organisation with credit code {codes}", codes=missing), usccs=missing
+            )
         for organisation in organisations.values():
             authorize(actor, Action.CASE_OPEN, organisation.authority.code)
         ids = [o.id for o in organisations.values()]
@@ -186,19 +192,26 @@ class CaseService(NoticeSteps, DecisionSteps):
         errors: dict[str, str] = {}
         for code, organisation in organisations.items():
             if organisation.status is not OrganisationStatus.ACTIVE:
-                errors[code] = f"{organisation.status.value}, not active"
+                errors[code] = Text("{status}, not active", status=organisation.status.value)
             elif organisation.id in open_cases:
                 existing = open_cases[organisation.id]
-                errors[code] = f"case {existing.id} is open ({existing.state.value})"
+                errors[code] = Text(
+                    "case {case} is open ({state})", case=existing.id, state=existing.state.value
+                )
             elif organisation.id not in candidates:
-                errors[code] = "not a detected candidate (run detection first)"
+                errors[code] = Text("not a detected candidate (run detection first)")
             elif on < organisation.founded_on:
-                errors[code] = "before its registration"
+                errors[code] = Text("before its registration")
         if errors:
             conflict = any("is open" in e or "not active" in e for e in errors.values())
             error_cls = IllegalTransition if conflict else InvalidRecord
             raise error_cls(
-                "no case was opened: " + "; ".join(f"{c}: {e}" for c, e in errors.items()),
+                Text(
+                    "no case was opened: {problems}",
+                    problems=Clauses(
+                        Text("{code}: {problem}", code=c, problem=e) for c, e in errors.items()
+                    ),
+                ),
                 errors=errors,
             )
         now = self.clock.now()
@@ -272,12 +285,13 @@ class CaseService(NoticeSteps, DecisionSteps):
         if transition is T.PROPOSE_REVOCATION and hearing_held_on is not None:
             if case.hearing_requested_on is None or hearing_held_on < case.hearing_requested_on:
                 raise InvalidRecord(
-                    "a hearing is held after it was requested",
-                    errors={"hearing_held_on": "before the request, or none was requested"},
+                    Text("a hearing is held after it was requested"),
+                    errors={"hearing_held_on": Text("before the request, or none was requested")},
                 )
             if hearing_held_on > on:
                 raise InvalidRecord(
-                    "hearing_held_on is after the step's day", errors={"hearing_held_on": "later"}
+                    Text("hearing_held_on is after the step's day"),
+                    errors={"hearing_held_on": Text("later")},
                 )
             facts = replace(facts, hearing_held_on=hearing_held_on)
         refused = rules.refusal(transition, facts, on, self.rules)
@@ -291,7 +305,8 @@ class CaseService(NoticeSteps, DecisionSteps):
                 raise Forbidden(reason, action=Action.DECISION_APPROVE.value)
         if transition in (T.DISMISS, T.RESTORE, T.REJECT) and not (note or "").strip():
             raise InvalidRecord(
-                f"a reason is required to {transition.value} a case", errors={"note": "required"}
+                Text("a reason is required to {transition} a case", transition=transition.value),
+                errors={"note": Text("required")},
             )
         before = case_audit(case)
         source = case.state
@@ -395,8 +410,13 @@ class CaseService(NoticeSteps, DecisionSteps):
         if not rules.may_leave(transition, case.state):
             allowed = rules.allowed_next(case.state)
             raise IllegalTransition(
-                f"case {case.id} is {case.state.value}: it cannot {transition.value}; "
-                f"allowed next: {', '.join(allowed) or 'none (the case is closed)'}",
+                Text(
+                    "case {case} is {state}: it cannot {transition}; allowed next: {transitions}",
+                    case=case.id,
+                    state=case.state.value,
+                    transition=transition.value,
+                    transitions=allowed or Text("none (the case is closed)"),
+                ),
                 status=case.state.value,
                 allowed=allowed,
             )
@@ -435,13 +455,15 @@ class CaseService(NoticeSteps, DecisionSteps):
         day = day or today
         if day > today:
             raise InvalidRecord(
-                f"{name} {day.isoformat()} is after today ({today.isoformat()})",
-                errors={name: "after today"},
+                Text("{field} {day} is after today ({today})", field=name, day=day, today=today),
+                errors={name: Text("after today")},
             )
         if organisation is not None and day < organisation.founded_on:
             raise InvalidRecord(
-                f"{name} {day.isoformat()} is before the organisation was registered",
-                errors={name: "before registration"},
+                Text(
+                    "{field} {day} is before the organisation was registered", field=name, day=day
+                ),
+                errors={name: Text("before registration")},
             )
         return day
 

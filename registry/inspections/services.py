@@ -23,7 +23,15 @@ from registry.accounts.rules import (
 from registry.audit.services import AuditTrail
 from registry.authorities.models import RegistrationAuthority as RA
 from registry.clock import Clock
-from registry.errors import DomainError, Forbidden, IllegalTransition, InvalidRecord, NotFound
+from registry.errors import (
+    Clauses,
+    DomainError,
+    Forbidden,
+    IllegalTransition,
+    InvalidRecord,
+    NotFound,
+    Text,
+)
 from registry.inspections import queries, rules
 from registry.inspections.contents import check_contents
 from registry.inspections.models import AnnualReport, Conclusion, ReportChannel, ReportStatus
@@ -74,10 +82,15 @@ def _text(value: str | None, name: str) -> str | None:
         return None
     if "\x00" in value:
         raise InvalidRecord(
-            f"{name} must not contain NUL characters",
-            errors={name: "must not contain NUL characters"},
+            Text("{field} must not contain NUL characters", field=name),
+            errors={name: Text("must not contain NUL characters")},
         )
     return value.strip() or None
+
+
+def _fields(errors: dict[str, str]) -> Clauses:
+    """The message of several fields' errors: "field: what is wrong; …"."""
+    return Clauses(Text("{field}: {problem}", field=k, problem=v) for k, v in errors.items())
 
 
 def _reader(actor: Actor) -> None:
@@ -135,13 +148,13 @@ class InspectionService:
 
     def get(self, report_id: int, *, for_update: bool = False) -> AnnualReport:
         if not 0 < report_id <= MAX_ID:
-            raise NotFound(f"no annual report {report_id}", report_id=report_id)
+            raise NotFound(Text("no annual report {report}", report=report_id), report_id=report_id)
         query = select(AnnualReport).where(AnnualReport.id == report_id)
         if for_update:
             query = query.with_for_update()
         report = self.session.scalar(query)
         if report is None:
-            raise NotFound(f"no annual report {report_id}", report_id=report_id)
+            raise NotFound(Text("no annual report {report}", report=report_id), report_id=report_id)
         return report
 
     def read(self, actor: Actor, report_id: int) -> AnnualReport:
@@ -285,8 +298,8 @@ class InspectionService:
         except ValueError:
             allowed = [c.value for c in Conclusion]
             raise InvalidRecord(
-                f"conclusion must be one of {', '.join(allowed)}",
-                errors={"conclusion": f"one of {', '.join(allowed)}"},
+                Text("conclusion must be one of {conclusions}", conclusions=allowed),
+                errors={"conclusion": Text("one of {conclusions}", conclusions=allowed)},
             ) from None
         reasons = _text(reasons, "reasons")
         review_notes = _text(review_notes, "review_notes")
@@ -294,13 +307,15 @@ class InspectionService:
         concluded_on = concluded_on or today
         errors: dict[str, str] = {}
         if rules.needs_reasons(conclusion) and reasons is None:
-            errors["reasons"] = f"required for a {conclusion.value}"
+            errors["reasons"] = Text("required for a {conclusion}", conclusion=conclusion.value)
         if concluded_on > today:
-            errors["concluded_on"] = "cannot be in the future"
+            errors["concluded_on"] = Text("cannot be in the future")
         elif concluded_on < report.submitted_on:
-            errors["concluded_on"] = f"before the report was received ({report.submitted_on})"
+            errors["concluded_on"] = Text(
+                "before the report was received ({day})", day=report.submitted_on
+            )
         if errors:
-            raise InvalidRecord("; ".join(f"{k}: {v}" for k, v in errors.items()), errors=errors)
+            raise InvalidRecord(_fields(errors), errors=errors)
         before = self._inspection(report)
         report.status = ReportStatus.CONCLUDED
         report.conclusion = conclusion
@@ -324,11 +339,11 @@ class InspectionService:
         errors: dict[str, str] = {}
         order = _text(order, "order") or ""
         if not order:
-            errors["order"] = "required: what must be corrected"
+            errors["order"] = Text("required: what must be corrected")
         if deadline <= self.clock.today():
-            errors["deadline"] = f"must be after today ({self.clock.today()})"
+            errors["deadline"] = Text("must be after today ({today})", today=self.clock.today())
         if errors:
-            raise InvalidRecord("; ".join(f"{k}: {v}" for k, v in errors.items()), errors=errors)
+            raise InvalidRecord(_fields(errors), errors=errors)
         before = self._inspection(report)
         report.correction_order = order
         report.correction_deadline = deadline
@@ -343,13 +358,13 @@ class InspectionService:
         self._require_step(report, "record_correction")
         if corrected_on > self.clock.today():
             raise InvalidRecord(
-                "corrected_on cannot be in the future",
-                errors={"corrected_on": "cannot be in the future"},
+                Text("corrected_on cannot be in the future"),
+                errors={"corrected_on": Text("cannot be in the future")},
             )
         if report.concluded_on is not None and corrected_on < report.concluded_on:
             raise InvalidRecord(
-                f"corrected_on is before the conclusion ({report.concluded_on})",
-                errors={"corrected_on": f"on or after {report.concluded_on}"},
+                Text("corrected_on is before the conclusion ({day})", day=report.concluded_on),
+                errors={"corrected_on": Text("on or after {day}", day=report.concluded_on)},
             )
         before = self._inspection(report)
         report.corrected_on = corrected_on
@@ -425,9 +440,20 @@ class InspectionService:
         allowed = self.next_steps(report)
         if step not in allowed:
             state = report.conclusion.value if report.conclusion else report.status.value
+            doing = step.replace("_", " ")
             raise IllegalTransition(
-                f"cannot {step.replace('_', ' ')} a report that is {state}"
-                + (f"; allowed: {', '.join(allowed)}" if allowed else "; nothing more to do"),
+                Text(
+                    "cannot {step} a report that is {report_state}; allowed: {steps}",
+                    step=doing,
+                    report_state=state,
+                    steps=allowed,
+                )
+                if allowed
+                else Text(
+                    "cannot {step} a report that is {report_state}; nothing more to do",
+                    step=doing,
+                    report_state=state,
+                ),
                 status=report.status.value,
                 conclusion=report.conclusion.value if report.conclusion else None,
                 allowed=allowed,

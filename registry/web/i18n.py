@@ -16,8 +16,9 @@ from flask_babel import Babel, refresh
 
 LANGUAGES = ("zh", "en")
 #: one catalogue per part of the site, so that each part's strings live with it:
-#: translations/en/LC_MESSAGES/{messages,portal,workspace}.po
-DOMAINS = ("messages", "portal", "workspace")
+#: translations/en/LC_MESSAGES/{messages,portal,workspace}.po; and the services' English
+#: refusals in Chinese, translations/zh/LC_MESSAGES/refusals.po (workspace_forms.say)
+DOMAINS = ("messages", "portal", "workspace", "refusals")
 COOKIE = "lang"
 SOURCE = Path(__file__).with_name("translations")
 babel = Babel()

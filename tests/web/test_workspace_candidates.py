@@ -120,7 +120,7 @@ def test_a_refusal_opens_nothing_and_keeps_the_selection(
     )
     assert response.status_code == 409
     html = response.get_data(as_text=True)
-    assert f"no case was opened: {detected[0].uscc}: case {taken.id} is open" in html
+    assert f"未立案：{detected[0].uscc}：已有未结案件 {taken.id}" in html
     assert checked(html, "open-usccs") == [detected[1].uscc]
     assert session.scalars(select(DormantCase)).all() == [taken]
 
@@ -132,7 +132,7 @@ def test_a_clerk_may_pick_nothing(session, client, detected):
     assert picks(html, "open-usccs") == [] and "本页没有可由您立案的候选组织" in html
     response = open_cases(client, [detected[0].uscc])
     assert response.status_code == 403
-    assert "a clerk may not case.open" in response.get_data(as_text=True)
+    assert "办事员无权办理此事项（case.open）" in response.get_data(as_text=True)
 
 
 def test_a_higher_authority_sees_but_may_not_open(session, client, detected):
@@ -189,7 +189,7 @@ def test_a_case_not_being_contacted_is_refused_by_the_service(
     response = publish(client, [str(ready.id), str(early.id)])
     assert response.status_code == 409
     html = response.get_data(as_text=True)
-    assert f"case {early.id} is candidate" in html
+    assert f"案件 {early.id} 当前为“待核查”" in html
     assert checked(html, "notice-case_ids") == [str(ready.id)]
     assert session.scalars(select(PublicNotice)).all() == []
 

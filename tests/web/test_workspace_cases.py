@@ -143,7 +143,7 @@ def test_the_clocks_refusal_is_a_message_with_the_form_kept(session, client, clo
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'role="alert"' in html and "未能办理" in html
-    assert f"the public notice runs until {notice.ends_on.isoformat()}" in html
+    assert f"公告期至 {notice.ends_on.isoformat()} 届满" in html  # the service's, in Chinese
     assert "公告期已满</textarea>" in html
     session.refresh(case)
     assert case.state is CaseState.NOTICE_PUBLISHED
@@ -160,7 +160,7 @@ def test_a_stale_form_gets_the_states_409_on_the_page(session, client, staff, ca
     )
     assert again.status_code == 409
     html = again.get_data(as_text=True)
-    assert "it cannot review; allowed next: dismiss, contact" in html
+    assert "不能办理“开始核查”；现在可以办理：排除、记录联系" in html
     unknown = client.post(
         f"/workspace/cases/{case.id}", data={"step": "teleport", "csrf_token": token}
     )
@@ -176,7 +176,7 @@ def test_a_clerk_sees_no_step_and_is_refused_one(session, client, staff, case):
         f"/workspace/cases/{case.id}", data={"step": "review", "csrf_token": csrf_token(html)}
     )
     assert response.status_code == 403
-    assert "a clerk may not case.move" in response.get_data(as_text=True)
+    assert "办事员无权办理此事项（case.move）" in response.get_data(as_text=True)
     session.refresh(case)
     assert case.state is CaseState.CANDIDATE
 

@@ -95,7 +95,7 @@ def test_the_services_refusal_lands_next_to_its_field(session, client, received)
     response = conclude(client, received.id, conclusion="pass", concluded_on="2026-07-01")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert 'id="concluded_on-error">cannot be in the future' in html
+    assert 'id="concluded_on-error">不能晚于今天' in html
     assert 'role="alert"' in html and "未能办理" in html
     assert 'value="2026-07-01"' in html
 
@@ -123,7 +123,7 @@ def test_concluding_commits_audits_and_redirects_with_a_message(session, client,
         data={"csrf_token": csrf_token(html), "conclusion": "pass"},
     )
     assert again.status_code == 409
-    assert "cannot conclude a report that is fail" in again.get_data(as_text=True)
+    assert "该报告的状态为“不合格”，不能作出年检结论" in again.get_data(as_text=True)
 
 
 def test_a_clerk_sees_no_form_and_may_not_conclude(session, client, received):
@@ -137,7 +137,7 @@ def test_a_clerk_sees_no_form_and_may_not_conclude(session, client, received):
         data={"csrf_token": csrf_token(html), "conclusion": "pass"},
     )
     assert refused.status_code == 403
-    assert "a clerk may not report.conclude" in refused.get_data(as_text=True)
+    assert "办事员无权办理此事项（report.conclude）" in refused.get_data(as_text=True)
     session.refresh(received)
     assert received.status is ReportStatus.SUBMITTED
 
