@@ -6,8 +6,8 @@ request to a page carries a CSRF token. The API under /api/ is not CSRF-checked 
 it authenticates with bearer tokens, and openapi.auth checks the token itself when a
 signed-in browser writes through it.
 
-The screens live in workspace_*.py modules on the same blueprint: the dashboard, the
-report review, the dormant cases and the candidates' bulk actions.
+The screens live in workspace_*.py modules on the same blueprint: the dashboard and its
+piles in full, the report review, the dormant cases, the notices and the bulk actions.
 """
 
 from __future__ import annotations
@@ -117,8 +117,11 @@ def init_workspace(app: Flask) -> None:
     # The screens register their routes on `bp` when imported; they import this module.
     from registry.web import (  # noqa: F401
         workspace_candidates,
+        workspace_case_list,
         workspace_cases,
         workspace_dashboard,
+        workspace_lists,
+        workspace_notices,
         workspace_reports,
     )
 

@@ -1,6 +1,7 @@
 """The officers' workspace in a real browser, at the desktop and at the phone width: sign
-in, review a report, open a case for a candidate and name it in a notice, then take the
-case to its decision (moving the seeded clock past the notice). Every screen is kept as a
+in, review a report and order its correction, open a case for a candidate, find it among
+all the open cases and name it in a notice, read the notice's page, then take the case to
+its decision (moving the seeded clock past the notice). Every screen is kept as a
 screenshot, and axe finds nothing serious or critical on it.
 
 The two widths share the seeded register, so each takes the work of its own authority.
@@ -134,6 +135,19 @@ def test_review_open_publish_and_decide(page, site, work):
     assert "年检结论：基本合格" in page.get_by_role("status").first.inner_text()
     clean(page, "workspace-report-done")
 
+    # Order the correction: without a deadline it is a field error, the order kept.
+    page.get_by_label("整改事项").fill("补正年度财务报表附注")
+    page.get_by_role("button", name="责令整改", exact=True).click()
+    assert "请填写整改期限" in page.locator("#order-deadline-error").inner_text()
+    assert page.get_by_label("整改事项").input_value() == "补正年度财务报表附注"
+    clean(page, "workspace-correction-error")
+    page.get_by_label("责令整改期限").fill((TEST_NOW + timedelta(days=30)).date().isoformat())
+    page.get_by_role("button", name="责令整改", exact=True).click()
+    assert "已责令整改" in page.get_by_role("status").first.inner_text()
+    assert "整改期内" in page.locator("main").inner_text()
+    assert page.get_by_role("button", name="记录整改完成").is_visible()
+    clean(page, "workspace-correction-ordered")
+
     # Open a case for a candidate of the authority.
     page.get_by_role("link", name="僵尸型社会组织候选名单").click()
     page.get_by_label(work.name, exact=True).check()
@@ -153,6 +167,16 @@ def test_review_open_publish_and_decide(page, site, work):
     clean(page, "workspace-case-contacting")
     case_url = page.url
 
+    # The dashboard's open cases in full: the case is there, being contacted.
+    nav = page.get_by_role("navigation", name="工作台导航")
+    nav.get_by_role("link", name="待办事项").click()
+    page.get_by_role("link", name="查看全部办理中的案件").click()
+    assert page.get_by_role("heading", name="办理中的全部案件").is_visible()
+    page.get_by_label("案件状态").select_option("contacting")
+    page.get_by_role("button", name="筛选").click()
+    assert work.name in page.locator("main").inner_text()
+    clean(page, "workspace-cases-contacting")
+
     # Name it in a public notice from the candidates page.
     page.get_by_role("link", name="僵尸型社会组织候选名单").click()
     page.get_by_label(work.name, exact=True).check()
@@ -161,6 +185,16 @@ def test_review_open_publish_and_decide(page, site, work):
     assert "已发布公告，列明 1 个社会组织" in status.inner_text()
     notice_number = status.get_by_role("link").inner_text()
     clean(page, "workspace-notice-published")
+
+    # The notice's page, from the case's timeline: the organisation, its case, no
+    # response yet, and the form to record one while the notice runs.
+    page.goto(case_url)
+    page.get_by_role("region", name="办理经过").get_by_role("link", name=notice_number).click()
+    assert page.get_by_role("heading", name="公告所列社会组织").is_visible()
+    named = page.get_by_role("row").filter(has_text=work.name)
+    assert "未回应" in named.inner_text()
+    assert page.get_by_role("button", name="记录回应").is_visible()
+    clean(page, "workspace-notice")
 
     try:
         # The notice runs 60 days, its first the day of publication.
