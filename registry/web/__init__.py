@@ -13,6 +13,7 @@ from registry.web.documents import bp as documents_bp
 from registry.web.errors import register_error_handlers
 from registry.web.i18n import init_i18n
 from registry.web.portal import bp as portal_bp
+from registry.web.security import init_security_headers
 from registry.web.workspace import init_workspace
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -61,5 +62,6 @@ def register_web(app: Flask) -> None:
         response.headers["X-Request-ID"] = g.get("request_id", "")
         return response
 
+    init_security_headers(app)
     # After the request id, so that a refused CSRF check still carries one.
     init_workspace(app)

@@ -4,7 +4,9 @@ over HTTP from a seeded SQLite register (the embedded default).
 The register is seeded once per run (a few hundred organisations with reports, credit
 lists, a dormant-organisation procedure, charities and trusts) on the fixed test day.
 Screenshots go to tests/.artifacts/screenshots (ARTIFACTS_DIR overrides), kept by CI.
-axe-core comes from npm (package.json) and is injected into the page under test.
+axe-core comes from npm (package.json) and is injected into the page under test, as a
+script of the site's own origin (Playwright answers its URL), so that the pages' content
+security policy stays on; a page that breaks the policy fails its test.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(os.environ.get("ARTIFACTS_DIR", PROJECT_ROOT / "tests" / ".artifacts"))
 #: the two widths every journey is run at
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+#: where the page loads axe-core from: answered by Playwright, never by the app
+AXE_URL = "/__tests__/axe.min.js"
 #: officers of the seeded register, for the workspace journeys
 PASSWORD = "correct horse battery staple"
 
@@ -103,10 +107,22 @@ def page(request: pytest.FixtureRequest, browser: Any, site: Site) -> Iterator[A
         viewport=VIEWPORTS[request.param], base_url=site.url, locale="zh-CN"
     )
     context.set_default_timeout(15_000)
+    if AXE.exists():
+        context.route(f"**{AXE_URL}", lambda route: route.fulfill(path=str(AXE)))
     opened = context.new_page()
     opened.viewport_name = request.param  # type: ignore[attr-defined]
+    refused: list[str] = []
+    opened.on(
+        "console",
+        lambda message: (
+            refused.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     try:
         yield opened
+        assert refused == [], "the content security policy refused: " + " | ".join(refused)
     finally:
         context.close()
 
@@ -124,7 +140,7 @@ def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")
     """axe-core's violations of the given impacts on the page as it stands."""
     if not AXE.exists():
         need_service("axe-core is not installed: run `npm ci` (make test does)")
-    page.add_script_tag(path=str(AXE))
+    page.add_script_tag(url=AXE_URL)
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         {
