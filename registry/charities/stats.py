@@ -1,11 +1,13 @@
-"""Counts of charities and charity trusts for /api/v1/stats, set-based."""
+"""Counts of charities and charity trusts for /api/v1/stats, set-based: nationally, or
+among the registration authorities within one division (by the authority's code, not the
+domicile: a charity counts where it is registered, a trust where it was filed)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, extract, func, select
+from sqlalchemy import case, extract, func, select, true
 from sqlalchemy.orm import Session
 
 from registry.authorities.models import RegistrationAuthority as RA
@@ -14,6 +16,7 @@ from registry.charities.models import CharityStatus, TrustStatus
 from registry.charities.models import CharityTrust as T
 from registry.organisations.models import Organisation as O
 from registry.organisations.models import OrganisationStatus
+from registry.organisations.stats import within
 
 
 def _amount(value: Any) -> float:
@@ -21,10 +24,18 @@ def _amount(value: Any) -> float:
     return float(Decimal(str(value or 0)).quantize(Decimal("0.01")))
 
 
-def charity_stats(session: Session) -> dict[str, Any]:
+def _authorities_within(prefix: str) -> Any:
+    """The condition on RA for `prefix` ("" for the whole country: always true)."""
+    condition = within(RA.code, prefix)
+    return true() if condition is None else condition
+
+
+def charity_stats(session: Session, prefix: str = "") -> dict[str, Any]:
     """Charities by authority: recognised charities of active organisations now, and how
-    many of them hold the public-fundraising qualification."""
+    many of them hold the public-fundraising qualification; the authorities within
+    `prefix` (division_prefix of a division) only, when given."""
     current = (C.status == CharityStatus.RECOGNISED) & (O.status == OrganisationStatus.ACTIVE)
+    current = current & _authorities_within(prefix)
     rows = session.execute(
         select(
             RA.code,
@@ -47,9 +58,11 @@ def charity_stats(session: Session) -> dict[str, Any]:
     }
 
 
-def trust_stats(session: Session) -> dict[str, Any]:
+def trust_stats(session: Session, prefix: str = "") -> dict[str, Any]:
     """Charity trusts filed and their property now, by year of filing and by authority, and
-    by both; terminated trusts included (they were filed), and counted apart too."""
+    by both; terminated trusts included (they were filed), and counted apart too. With a
+    `prefix`, the trusts filed with the authorities within it only."""
+    authorities = _authorities_within(prefix)
     year = extract("year", T.filed_on)
     live = func.coalesce(func.sum(case((T.status != TrustStatus.TERMINATED, 1), else_=0)), 0)
 
@@ -58,13 +71,17 @@ def trust_stats(session: Session) -> dict[str, Any]:
             select(*columns, func.count(), func.sum(T.property_amount), live)
             .select_from(T)
             .join(RA, T.authority_id == RA.id)
+            .where(authorities)
             .group_by(*columns)
             .order_by(*columns)
         )
         return session.execute(query).all()
 
     count, total, in_force = session.execute(
-        select(func.count(), func.sum(T.property_amount), live).select_from(T)
+        select(func.count(), func.sum(T.property_amount), live)
+        .select_from(T)
+        .join(RA, T.authority_id == RA.id)
+        .where(authorities)
     ).one()
     return {
         "count": count or 0,

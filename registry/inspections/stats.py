@@ -19,6 +19,7 @@ from registry.inspections.models import AnnualReport as AR
 from registry.inspections.rules import DEFAULT_DUES, DueDates, participation_rate
 from registry.organisations.listing import division_prefix
 from registry.organisations.models import Organisation as O
+from registry.organisations.stats import within
 
 #: how many past years /api/v1/stats shows at most
 STATS_YEARS = 10
@@ -137,41 +138,45 @@ def _division_names(session: Session, codes: set[str]) -> dict[str, str]:
 
 
 def yearly_national(
-    session: Session, today: date, dues: DueDates = DEFAULT_DUES
+    session: Session, today: date, dues: DueDates = DEFAULT_DUES, prefix: str = ""
 ) -> list[dict[str, Any]]:
-    """The national figures of each year from the first one reported on to last year
-    (at most STATS_YEARS), oldest first; empty before any report was received."""
+    """The figures of each year from the first one reported on to last year (at most
+    STATS_YEARS), oldest first; empty before any report was received. Nationally, or among
+    the authorities whose code lies within `prefix` (division_prefix of a division): the
+    years are the register's own either way, so that divisions compare year by year."""
     first = session.scalar(select(func.min(AR.year)))
     if first is None:
         return []
     last = today.year - 1
     years = range(max(int(first), last - STATS_YEARS + 1), last + 1)
-    return [{"year": year, **figures.as_dict()} for year, figures in by_year(session, years, dues)]
+    rows = by_year(session, years, dues, prefix)
+    return [{"year": year, **figures.as_dict()} for year, figures in rows]
 
 
 def by_year(
-    session: Session, years: range, dues: DueDates = DEFAULT_DUES
+    session: Session, years: range, dues: DueDates = DEFAULT_DUES, prefix: str = ""
 ) -> list[tuple[int, Figures]]:
-    """National figures for each of `years` in two scans however many years there are:
+    """Figures for each of `years` in two scans however many years there are:
     organisations counted by the span of years they report for (queries.obliged_span),
-    reports counted by year. national() is the same, one year at a time."""
+    reports counted by year. national() is the same, one year at a time. With a `prefix`,
+    only the organisations of the authorities within it, as participation() counts them."""
     if not years:
         return []
     start, end = queries.obliged_span(dues)
-    spans = session.execute(
-        select(start, end, func.count()).select_from(O).group_by(start, end)
-    ).all()
-    due = queries.report_due_on(AR.year, dues)
-    on_time = func.coalesce(func.sum(case((AR.submitted_on <= due, 1), else_=0)), 0)
+    spans_query = select(start, end, func.count()).select_from(O)
+    filed_query = (
+        select(AR.year, func.count(), _on_time(dues))
+        .join(O, AR.organisation_id == O.id)
+        .where(AR.year.between(years[0], years[-1]))
+        .where(start <= AR.year, or_(end.is_(None), AR.year <= end))
+    )
+    authority = within(RA.code, prefix)
+    if authority is not None:
+        spans_query = spans_query.join(RA, O.authority_id == RA.id).where(authority)
+        filed_query = filed_query.join(RA, O.authority_id == RA.id).where(authority)
+    spans = session.execute(spans_query.group_by(start, end)).all()
     filed = {
-        int(year): (int(n), int(t))
-        for year, n, t in session.execute(
-            select(AR.year, func.count(), on_time)
-            .join(O, AR.organisation_id == O.id)
-            .where(AR.year.between(years[0], years[-1]))
-            .where(start <= AR.year, or_(end.is_(None), AR.year <= end))
-            .group_by(AR.year)
-        )
+        int(year): (int(n), int(t)) for year, n, t in session.execute(filed_query.group_by(AR.year))
     }
     result = []
     for year in years:
@@ -180,3 +185,8 @@ def by_year(
         )
         result.append((year, Figures(obliged, *filed.get(year, (0, 0)))))
     return result
+
+
+def _on_time(dues: DueDates) -> Any:
+    due = queries.report_due_on(AR.year, dues)
+    return func.coalesce(func.sum(case((AR.submitted_on <= due, 1), else_=0)), 0)

@@ -9,17 +9,13 @@ from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
 from registry import context
-from registry.charities.stats import trust_stats
 from registry.deregistration.listing import NoticeFilter, NoticeList
 from registry.exports.datasets import PUBLISHER, licence_info
 from registry.exports.services import export_directory, export_licence, read_manifest
 from registry.extensions import db
-from registry.inspections.rules import DueDates
-from registry.inspections.stats import yearly_national
 from registry.organisations.listing import OrganisationFilter, OrganisationListing
-from registry.organisations.stats import register_stats
-from registry.web.portal_labels import KIND
 from registry.web.portal_queries import headline_counts
+from registry.web.portal_statistics import BadDivision, division_asked, statistics_figures
 
 NOTICES_PAGE = 20
 LATEST_NOTICES = 5
@@ -84,27 +80,14 @@ def notices():  # type: ignore[no-untyped-def]
 
 
 def statistics():  # type: ignore[no-untyped-def]
-    """The four charts' figures, from the functions /api/v1/stats answers with."""
-    dues = DueDates.from_settings(context.settings())
-    register = register_stats(db.session)
-    trusts = trust_stats(db.session)
-    data = {
-        "by_kind": [
-            {"kind": kind, "label": _(KIND.get(kind, kind)), "count": count}
-            for kind, count in register["by_kind"].items()
-        ],
-        "by_province": [
-            {
-                "division_code": row["division_code"],
-                "name": row["name"] or "",
-                "count": row["count"],
-            }
-            for row in register["by_province"]
-        ],
-        "participation": yearly_national(db.session, context.clock().today(), dues),
-        "trusts_by_year": trusts["by_year"],
-    }
-    return render_template("portal/statistics.html", data=data, total=register["total"])
+    """The charts' figures, from the functions /api/v1/stats answers with: nationally, or
+    within the division of `?division=`; a bad or unknown code is a friendly 400 or 404."""
+    try:
+        code = division_asked(request.args.get("division"))
+    except BadDivision as bad:
+        html = render_template("portal/statistics.html", problem=bad.message)
+        return html, bad.status
+    return render_template("portal/statistics.html", problem=None, **statistics_figures(code))
 
 
 def open_data():  # type: ignore[no-untyped-def]

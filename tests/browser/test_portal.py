@@ -1,6 +1,7 @@
 """The citizens' journey in a real browser, at the desktop and the phone width: search, a
 facet, an organisation, the results' download; the notices, the statistics with their
-charts drawn, the open data. Each page screenshotted; axe finds nothing serious."""
+charts drawn, drilled down to a province and a prefecture, the open data. Each page
+screenshotted; axe finds nothing serious."""
 
 from __future__ import annotations
 
@@ -104,13 +105,79 @@ def test_notices(page):
 
 def test_statistics_draw_every_chart(page):
     page.goto("/statistics")
-    charts = page.locator("[data-chart]")
-    assert charts.count() == 4
-    for index in range(charts.count()):
-        charts.nth(index).locator("canvas").wait_for(state="attached")
+    draw(page, 4)
     assert page.locator("table").count() == 4  # a table beside each chart
     shot(page, "portal-statistics")
     assert axe_violations(page) == []
+
+
+def draw(page, count: int) -> None:
+    """Wait for ECharts to draw every chart of the page."""
+    charts = page.locator("[data-chart]")
+    assert charts.count() == count
+    for index in range(count):
+        charts.nth(index).locator("canvas").wait_for(state="attached")
+
+
+def busiest(page, prefecture_level: bool) -> dict:
+    """The subdivision of the page with the most organisations: a province with
+    prefectures (not a municipality), or a prefecture."""
+    rows = page.evaluate(
+        "JSON.parse(document.getElementById('statistics-data').textContent).by_subdivision"
+    )
+    if prefecture_level:
+        rows = [r for r in rows if r["division_code"].endswith("00")]
+    else:
+        rows = [r for r in rows if r["division_code"][:2] not in ("11", "12", "31", "50")]
+    return max(rows, key=lambda r: (r["count"], r["division_code"]))
+
+
+def test_statistics_drill_down_to_a_province_and_a_prefecture(page):
+    page.goto("/statistics")
+    draw(page, 4)
+    province = busiest(page, prefecture_level=False)
+    assert province["count"] > 0
+    page.get_by_role("link", name=province["name"], exact=True).click()
+    page.wait_for_url(f"**/statistics?division={province['division_code']}")
+    heading = page.get_by_role("heading", level=1)
+    assert heading.inner_text() == f"统计：{province['name']}"
+    crumbs = page.get_by_role("navigation", name="行政区划层级")
+    assert crumbs.get_by_role("link", name="全国").get_attribute("href") == "/statistics"
+    json_link = page.get_by_role("link", name="JSON 数据")
+    assert json_link.get_attribute("href") == f"/api/v1/stats?division={province['division_code']}"
+    api = page.request.get(json_link.get_attribute("href")).json()
+    assert api["total"] == province["count"]
+    assert f"{province['count']:,} 个" in page.locator("main p").first.inner_text()
+    charts = page.locator("[data-chart]").count()
+    assert charts >= 2  # by kind and by prefecture; the years' charts when there are figures
+    draw(page, charts)
+    shot(page, "portal-statistics-province")
+    assert axe_violations(page) == []
+
+    prefecture = busiest(page, prefecture_level=True)
+    page.get_by_role("link", name=prefecture["name"], exact=True).click()
+    page.wait_for_url(f"**/statistics?division={prefecture['division_code']}")
+    assert heading.inner_text() == f"统计：{prefecture['name']}"
+    back = crumbs.get_by_role("link", name=province["name"])
+    assert back.get_attribute("href") == f"/statistics?division={province['division_code']}"
+    assert crumbs.locator('[aria-current="page"]').inner_text() == prefecture["name"]
+    draw(page, page.locator("[data-chart]").count())
+    shot(page, "portal-statistics-prefecture")
+    assert axe_violations(page) == []
+
+    # and back up the breadcrumb
+    back.click()
+    page.wait_for_url(f"**/statistics?division={province['division_code']}")
+    assert heading.inner_text() == f"统计：{province['name']}"
+
+
+def test_statistics_of_an_unknown_division(page):
+    response = page.goto("/statistics?division=999999")
+    assert response.status == 404
+    assert "没有代码为 999999 的行政区划" in page.get_by_role("alert").inner_text()
+    page.get_by_role("link", name="查看全国统计").click()
+    page.wait_for_url("**/statistics")
+    draw(page, 4)
 
 
 def test_open_data(page, site):

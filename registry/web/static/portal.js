@@ -59,6 +59,16 @@
       return bar(rows.map(function (d) { return d.name || d.division_code; }),
                  [{ type: "bar", data: rows.map(function (d) { return d.count; }) }], true);
     },
+    by_subdivision: function (data, names) {
+      // one stacked bar a subdivision, a segment a kind (the table lists the same figures)
+      var rows = data.slice().reverse();
+      // names: [[kind, label], …] in the table's order (an object's keys would be sorted)
+      var series = names.map(function (pair) {
+        return { type: "bar", stack: "kinds", name: pair[1],
+                 data: rows.map(function (d) { return d[pair[0]]; }) };
+      });
+      return bar(rows.map(function (d) { return d.name || d.division_code; }), series, true);
+    },
     participation: function (data, names) {
       var option = bar(data.map(function (d) { return String(d.year); }), [
         { type: "line", name: names.rate, data: data.map(function (d) { return d.rate; }) },
