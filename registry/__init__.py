@@ -51,6 +51,10 @@ def create_app(
     db.init_app(app)
     migrate.init_app(app, db, directory=str(_migrations_dir()))
 
+    from registry.statistics import init_cache
+
+    init_cache(app)
+
     from registry.web import register_web
 
     register_web(app)

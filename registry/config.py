@@ -107,6 +107,9 @@ class Settings:
     password_hash_fast: bool | None = None
     #: the workspace's session cookie goes over HTTPS only (turn off for plain-HTTP laptops)
     session_cookie_secure: bool = False
+    #: how long the statistics (/api/v1/stats, /statistics) are kept once computed: they
+    #: scan the register and every annual report. None: 10 minutes, 0 in testing.
+    stats_cache_seconds: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -173,6 +176,9 @@ class Settings:
             login_max_failures=int(env.get("LOGIN_MAX_FAILURES") or 5),
             login_lock_minutes=int(env.get("LOGIN_LOCK_MINUTES") or 15),
             password_hash_fast=_flag(env.get("PASSWORD_HASH_FAST"), None),
+            stats_cache_seconds=(
+                int(env["STATS_CACHE_SECONDS"]) if env.get("STATS_CACHE_SECONDS") else None
+            ),
             session_cookie_secure=bool(_flag(env.get("SESSION_COOKIE_SECURE"), False)),
         )
 

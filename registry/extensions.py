@@ -1,5 +1,6 @@
 """Unbound extensions; create_app binds them."""
 
+from flask_caching import Cache
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
@@ -22,6 +23,9 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
+#: computed figures worth keeping a while (registry.statistics): Redis when REDIS_URL is
+#: set, so that every worker shares them, else each process's memory
+cache = Cache()
 
 
 def enum_values(enum_cls: type) -> list[str]:

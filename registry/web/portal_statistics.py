@@ -9,17 +9,11 @@ from typing import Any
 from flask_babel import gettext as _
 
 from registry import context
-from registry.charities.stats import trust_stats
 from registry.errors import NotFound
-from registry.extensions import db
-from registry.inspections.rules import DueDates
-from registry.inspections.stats import yearly_national
-from registry.organisations.listing import division_prefix
 from registry.organisations.models import OrganisationKind
-from registry.organisations.stats import register_stats, subdivision_stats
+from registry.statistics import NATIONAL, figures
 from registry.web.portal_labels import KIND
 
-NATIONAL = "100000"
 _CODE = re.compile(r"[0-9]{6}")
 
 
@@ -46,18 +40,16 @@ def division_asked(value: str | None) -> str:
 
 
 def statistics_figures(code: str) -> dict[str, Any]:
-    """The page's figures for the division `code` (checked by division_asked): the charts'
-    data, embedded as JSON, and what the headings and the breadcrumb need."""
-    prefix = division_prefix(code)
-    dues = DueDates.from_settings(context.settings())
-    scope = subdivision_stats(db.session, code)
-    register = register_stats(db.session, prefix)
+    """The page's figures for the division `code` (checked by division_asked), from the
+    same body /api/v1/stats answers: the charts' data, embedded as JSON, and what the
+    headings and the breadcrumb need."""
+    body = figures(code)
     kinds = [kind.value for kind in OrganisationKind]
     path = [] if code == NATIONAL else context.divisions().path(code)
     data = {
         "by_kind": [
             {"kind": kind, "label": _(KIND.get(kind, kind)), "count": count}
-            for kind, count in register["by_kind"].items()
+            for kind, count in body["by_kind"].items()
         ],
         "by_subdivision": [
             {
@@ -67,21 +59,21 @@ def statistics_figures(code: str) -> dict[str, Any]:
                 "count": row["count"],
                 **row["by_kind"],
             }
-            for row in scope["by_subdivision"]
+            for row in body["by_subdivision"]
         ],
-        "participation": yearly_national(db.session, context.clock().today(), dues, prefix),
-        "trusts_by_year": trust_stats(db.session, prefix)["by_year"],
+        "participation": body["inspections"],
+        "trusts_by_year": body["charity_trusts"]["by_year"],
     }
     return {
         "data": data,
-        "total": register["total"],
+        "total": body["total"],
         "division": {
             "code": code,
-            "name": scope["division_name"],
-            "level": scope["division_level"],
+            "name": body["division_name"],
+            "level": body["division_level"],
             "national": code == NATIONAL,
         },
         "breadcrumb": [(d.code, d.name) for d in path],
         "kinds": [(kind, _(KIND.get(kind, kind))) for kind in kinds],
-        "at_division_level": scope["at_division_level"],
+        "at_division_level": body["at_division_level"],
     }
