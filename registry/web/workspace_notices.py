@@ -25,7 +25,7 @@ from registry.accounts.rules import Action, Actor, authorize_read, may_act, read
 from registry.authorities.models import RegistrationAuthority as RA
 from registry.deregistration.models import DormantCase, NoticeKind, NoticeListing, PublicNotice
 from registry.deregistration.services import CaseService
-from registry.errors import DomainError, NotFound
+from registry.errors import DomainError, NotFound, Text
 from registry.extensions import db
 from registry.web.workspace import bp, cases, current_actor
 from registry.web.workspace_forms import DayField, attach
@@ -113,7 +113,7 @@ def notices() -> Any:
 
 def _read(service: CaseService, actor: Actor, notice_id: int) -> PublicNotice:
     if not 0 < notice_id <= LARGEST_ID:
-        raise NotFound(f"no public notice {notice_id}", notice=notice_id)
+        raise NotFound(Text("no public notice {notice}", notice=notice_id), notice=notice_id)
     notice = service.get_notice(notice_id)
     authorize_read(actor, notice.authority.code)
     return notice

@@ -180,8 +180,13 @@ def test_another_authority_gets_403_and_a_higher_one_reads_only(session, client,
         data={"csrf_token": csrf_token(home), "uscc": orgs[0].uscc, "response": "来函"},
     )
     assert refused.status_code == 403
-    assert client.get("/workspace/notices/999999").status_code == 404
+    missing = client.get("/workspace/notices/999999")
+    assert missing.status_code == 404
+    assert "没有编号为 999999 的公告" in missing.get_data(as_text=True)
     assert client.get(f"/workspace/notices/{2**40}").status_code == 404
+    english = client.get("/workspace/notices/999999?lang=en").get_data(as_text=True)
+    assert "no public notice 999999" in english
+    client.get("/workspace/notices/999999?lang=zh")  # the cookie back to Chinese
     # Its list does not show another authority's notices.
     assert record.number not in client.get("/workspace/notices").get_data(as_text=True)
     client.post("/workspace/logout", data={"csrf_token": csrf_token(home)})
