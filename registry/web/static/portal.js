@@ -1,8 +1,9 @@
-/* The portal's two enhancements; every page works without them.
+/* The portal's enhancements; every page works without them.
    1. Name suggestions: an <input list> whose <datalist> fills from /api/v1/search/suggest
       (the browser's own, accessible, suggestion list).
    2. Charts: ECharts draws each [data-chart] from the page's embedded JSON; the table
-      beside each chart holds the same figures. */
+      beside each chart holds the same figures.
+   3. On a phone, the search's facets start folded, so that the results come first. */
 (function () {
   "use strict";
 
@@ -107,8 +108,16 @@
     });
   }
 
+  function foldOnPhones() {
+    if (!window.matchMedia("(max-width: 799px)").matches) return;
+    document.querySelectorAll("details[data-fold-narrow]").forEach(function (details) {
+      details.open = false;
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("input[data-suggest][list]").forEach(suggestions);
+    foldOnPhones();
     charts();
   });
 })();
