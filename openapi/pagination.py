@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from flask import request, url_for
 from marshmallow import Schema, fields, validate
 
+from openapi.fields import stream
 from registry.errors import InvalidRecord
+from registry.public import FieldSpec
 
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
@@ -89,6 +91,33 @@ def link_header(url: str | None) -> dict[str, str]:
 def after_id(cursor: str | None) -> int:
     """The id a list keyset-paged by id continues after: 0 without a cursor."""
     return decode_cursor(cursor, bounded_int)[0] if cursor else 0
+
+
+class IdListing(Protocol):
+    """A domain listing keyset-paged by id (registry.*.listing): pages, or every row."""
+
+    def stream(self, filters: Any) -> Iterator[dict[str, Any]]: ...
+
+    def page(
+        self, filters: Any, after: int, limit: int
+    ) -> tuple[list[dict[str, Any]], int | None]: ...
+
+
+def listed(
+    listing: IdListing,
+    filters: Any,
+    fmt: str,
+    specs: Sequence[FieldSpec],
+    filename: str,
+    cursor: str | None,
+    limit: int,
+) -> Any:
+    """A list view's answer as `format` asks: every filtered row streamed as CSV or JSON
+    Lines (named `filename`), or one keyset page after the cursor."""
+    if fmt != "json":
+        return stream(fmt, specs, listing.stream(filters), filename)
+    records, last = listing.page(filters, after_id(cursor), limit)
+    return id_page(records, last, limit)
 
 
 def id_page(records: list[Any], last: int | None, limit: int) -> tuple[dict[str, Any], int, dict]:

@@ -7,8 +7,8 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from openapi.fields import STREAMED, stream
-from openapi.pagination import after_id, id_page
+from openapi.fields import STREAMED
+from openapi.pagination import listed
 from openapi.resources.at_risk.schemas import AtRiskArgs, AtRiskPageSchema
 from registry import context
 from registry.deregistration.listing import AtRiskFilter, AtRiskList
@@ -36,7 +36,4 @@ class AtRisk(MethodView):
         or streamed whole as CSV / JSON Lines."""
         filters = AtRiskFilter(**args)
         listing = AtRiskList(db.session, DormantRules.from_settings(context.settings()))
-        if format != "json":
-            return stream(format, AT_RISK_FIELDS, listing.stream(filters), "at-risk")
-        records, last = listing.page(filters, after_id(cursor), limit)
-        return id_page(records, last, limit)
+        return listed(listing, filters, format, AT_RISK_FIELDS, "at-risk", cursor, limit)

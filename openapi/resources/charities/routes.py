@@ -8,8 +8,8 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from openapi.fields import STREAMED, stream
-from openapi.pagination import after_id, id_page
+from openapi.fields import STREAMED
+from openapi.pagination import listed
 from openapi.resources.charities.schemas import (
     RECORD_NO_PARAM,
     CharityArgs,
@@ -84,10 +84,7 @@ class Charities(MethodView):
         without charitable activity; keyset-paged, or streamed whole."""
         filters = CharityFilter(**args)
         listing = _charities()
-        if format != "json":
-            return stream(format, CHARITY_FIELDS, listing.stream(filters), "charities")
-        records, last = listing.page(filters, after_id(cursor), limit)
-        return id_page(records, last, limit)
+        return listed(listing, filters, format, CHARITY_FIELDS, "charities", cursor, limit)
 
 
 @bp.route("/charities/<string:uscc>", parameters=[USCC_PARAM])
@@ -115,10 +112,7 @@ class CharityPlans(MethodView):
             raise _not_a_charity(uscc)
         filters = PlanFilter(uscc=uscc)
         listing = PlanListing(db.session)
-        if format != "json":
-            return stream(format, PLAN_FIELDS, listing.stream(filters), "fundraising-plans")
-        records, last = listing.page(filters, after_id(cursor), limit)
-        return id_page(records, last, limit)
+        return listed(listing, filters, format, PLAN_FIELDS, "fundraising-plans", cursor, limit)
 
 
 @bp.route("/fundraising-plans")
@@ -130,10 +124,7 @@ class Plans(MethodView):
         """Every public-fundraising plan filed, with whether it was filed in time."""
         filters = PlanFilter(**args)
         listing = PlanListing(db.session)
-        if format != "json":
-            return stream(format, PLAN_FIELDS, listing.stream(filters), "fundraising-plans")
-        records, last = listing.page(filters, after_id(cursor), limit)
-        return id_page(records, last, limit)
+        return listed(listing, filters, format, PLAN_FIELDS, "fundraising-plans", cursor, limit)
 
 
 @bp.route("/charity-trusts")
@@ -146,10 +137,7 @@ class Trusts(MethodView):
         included; filter by trustee, field, authority, year of filing and property."""
         filters = TrustFilter(**args)
         listing = TrustListing(db.session)
-        if format != "json":
-            return stream(format, TRUST_FIELDS, listing.stream(filters), "charity-trusts")
-        records, last = listing.page(filters, after_id(cursor), limit)
-        return id_page(records, last, limit)
+        return listed(listing, filters, format, TRUST_FIELDS, "charity-trusts", cursor, limit)
 
 
 @bp.route("/charity-trusts/<string:record_no>", parameters=[RECORD_NO_PARAM])
@@ -173,9 +161,6 @@ class TrustReports(MethodView):
         """The trustees' yearly reports: income, grants made, balance."""
         filters = ReportFilter(**args)
         listing = ReportListing(db.session)
-        if format != "json":
-            return stream(
-                format, TRUST_REPORT_FIELDS, listing.stream(filters), "charity-trust-reports"
-            )
-        records, last = listing.page(filters, after_id(cursor), limit)
-        return id_page(records, last, limit)
+        return listed(
+            listing, filters, format, TRUST_REPORT_FIELDS, "charity-trust-reports", cursor, limit
+        )

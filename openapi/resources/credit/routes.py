@@ -7,8 +7,8 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from openapi.fields import STREAMED, stream
-from openapi.pagination import after_id, id_page
+from openapi.fields import STREAMED
+from openapi.pagination import listed
 from openapi.resources.credit.schemas import (
     EntryArgs,
     EntryPageSchema,
@@ -36,11 +36,7 @@ class CreditListEntries(MethodView):
         or streamed whole as CSV / JSON Lines."""
         filters = EntryFilter(**args)
         listing = EntryListing(db.session)
-        if format != "json":
-            return stream(format, ENTRY_FIELDS, listing.stream(filters), "credit-list-entries")
-        after = after_id(cursor)
-        records, last = listing.page(filters, after, limit)
-        return id_page(records, last, limit)
+        return listed(listing, filters, format, ENTRY_FIELDS, "credit-list-entries", cursor, limit)
 
 
 @bp.route("/ratings")
@@ -53,8 +49,4 @@ class Ratings(MethodView):
         or streamed whole as CSV / JSON Lines."""
         filters = RatingFilter(**args)
         listing = RatingListing(db.session, context.clock().today())
-        if format != "json":
-            return stream(format, RATING_FIELDS, listing.stream(filters), "ratings")
-        after = after_id(cursor)
-        records, last = listing.page(filters, after, limit)
-        return id_page(records, last, limit)
+        return listed(listing, filters, format, RATING_FIELDS, "ratings", cursor, limit)

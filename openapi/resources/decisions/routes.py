@@ -7,8 +7,8 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from openapi.fields import STREAMED, stream
-from openapi.pagination import after_id, id_page
+from openapi.fields import STREAMED
+from openapi.pagination import listed
 from openapi.resources.decisions.schemas import (
     DECISION_ID_PARAM,
     DecisionArgs,
@@ -38,10 +38,7 @@ class Decisions(MethodView):
         and lawsuit; keyset-paged, or streamed whole as CSV / JSON Lines."""
         filters = DecisionFilter(**args)
         listing = DecisionList(db.session)
-        if format != "json":
-            return stream(format, DECISION_FIELDS, listing.stream(filters), "decisions")
-        records, last = listing.page(filters, after_id(cursor), limit)
-        return id_page(records, last, limit)
+        return listed(listing, filters, format, DECISION_FIELDS, "decisions", cursor, limit)
 
 
 @bp.route("/<int:decision_id>", parameters=[DECISION_ID_PARAM])

@@ -9,8 +9,8 @@ from flask import Response, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from openapi.fields import STREAMED, stream
-from openapi.pagination import after_id, id_page
+from openapi.fields import STREAMED
+from openapi.pagination import listed
 from openapi.resources.notices.feed import MEDIA_TYPE, atom_feed
 from openapi.resources.notices.schemas import (
     NOTICE_ID_PARAM,
@@ -54,10 +54,7 @@ class Notices(MethodView):
         `notices` bulk dataset's rows)."""
         filters = NoticeFilter(**args)
         listing = notices()
-        if format != "json":
-            return stream(format, NOTICE_LISTING_FIELDS, listing.stream(filters), "notices")
-        records, last = listing.page(filters, after_id(cursor), limit)
-        return id_page(records, last, limit)
+        return listed(listing, filters, format, NOTICE_LISTING_FIELDS, "notices", cursor, limit)
 
 
 @bp.route("/feed.atom")
