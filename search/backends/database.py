@@ -12,7 +12,6 @@ Writes join the caller's transaction; the caller commits.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, fields
 from datetime import date
@@ -22,7 +21,6 @@ from operator import eq, ge, le
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
     ColumnElement,
     Integer,
     and_,
@@ -38,9 +36,7 @@ from sqlalchemy import (
     select,
     table,
     true,
-    tuple_,
     union,
-    union_all,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
@@ -48,7 +44,6 @@ from sqlalchemy.sql.expression import UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 
 from search.backends.base import (
-    FACETS,
     ORGANISATION_CODE,
     SORTS,
     USCC,
@@ -57,6 +52,7 @@ from search.backends.base import (
     SearchResult,
     highlight,
 )
+from search.backends.database_facets import count_facets
 from search.document import is_latin, query_bigrams, query_terms, simplify
 from search.models import (
     FTS_DELETE,
@@ -89,17 +85,11 @@ _LATIN = table(
 )
 #: control characters (NUL among them, which PostgreSQL refuses in text) read as spaces
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-#: PostgreSQL computes the facets as three grouping sets in one pass: these, authority,
-#: and the low-cardinality fields (whose combinations are few)
-_DIVISIONS = ("province_code", "prefecture_code", "county_code")
-_SMALL = ("kind", "status", "is_charity", "abnormal_list", "dishonest_list", "rating")
-_BOOLEAN = {f for f in FACETS.values() if isinstance(DOCUMENTS.c[f].type, Boolean)}
 _HIT_FIELDS = [f.name for f in fields(SearchHit) if f.name != "highlight"]
 
 Bucket = int | ColumnElement[Any]
 Documents = Iterable[dict[str, Any]]
 Where = list[ColumnElement[bool]]
-Counters = dict[str, Counter[Any]]
 Progress = Callable[[int], Any] | None
 #: a filter as (column, comparison, value), so that it can be written with or without index
 Filter = tuple[Any, Callable[[Any, Any], Any], Any]
@@ -138,7 +128,7 @@ class DatabaseBackend:
         # The total comes first: it decides how the hits are best fetched.
         asked = request.facet_fields()
         if asked:
-            facets, total = self._facets(where, asked)
+            facets, total = count_facets(self.session, where, asked)
         else:
             facets = {}
             total = self.session.scalar(select(func.count()).select_from(D).where(*where)) or 0
@@ -324,82 +314,6 @@ class DatabaseBackend:
         if self.dialect == "postgresql":
             return func.strpos(haystack, needle) > 0
         return func.instr(haystack, needle) > 0
-
-    def _facets(
-        self, where: Where, asked: dict[str, str]
-    ) -> tuple[dict[str, list[tuple[Any, int]]], int]:
-        """(value, count) pairs per facet asked over the matching set, most frequent first,
-        and the number of matches: one statement, so the match is evaluated once."""
-        counters: Counters = {field: Counter() for field in asked.values()}
-        if self.dialect == "postgresql":
-            total = self._facets_grouping_sets(where, counters)
-        else:
-            total = self._facets_union(where, counters)
-        facets = {}
-        for facet, field in asked.items():
-            counts = counters[field]
-            if field in _BOOLEAN:
-                counts = Counter({bool(v): n for v, n in counts.items()})
-            facets[facet] = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
-        return facets, total
-
-    def _facets_grouping_sets(self, where: Where, counters: Counters) -> int:
-        """Up to three grouping sets in one pass: the divisions, the authority, and the
-        low-cardinality fields (whose combinations are few, and which give the total)."""
-        sets = [
-            [f for f in _DIVISIONS if f in counters],
-            ["authority_code"] if "authority_code" in counters else [],
-            list(_SMALL),
-        ]
-        sets = [s for s in sets if s]
-        fields = [f for s in sets for f in s]
-        cols = [DOCUMENTS.c[f] for f in fields]
-        heads = [DOCUMENTS.c[s[0]] for s in sets]
-        # GROUPING() has a bit per set's first field, 0 for the fields of the row's set.
-        which = func.grouping(*heads) if len(heads) > 1 else literal(0)
-        grouping = func.grouping_sets(*(tuple_(*(DOCUMENTS.c[f] for f in s)) for s in sets))
-        query = select(*cols, which, func.count()).where(*where).group_by(grouping)
-        # The row of set i has every head's bit but its own.
-        every = (1 << len(sets)) - 1
-        members: dict[int, list[int]] = {}
-        offset = 0
-        for i, s in enumerate(sets):
-            members[every ^ (1 << (len(sets) - 1 - i))] = list(range(offset, offset + len(s)))
-            offset += len(s)
-        small = every ^ 1  # the last set's rows: one per match, so they give the total
-        total = 0
-        for *values, group, n in self.session.execute(query):
-            for i in members[group]:
-                if fields[i] in counters and values[i] is not None:
-                    counters[fields[i]][values[i]] += n
-            total += n if group == small else 0
-        return total
-
-    def _facets_union(self, where: Where, counters: Counters) -> int:
-        # kind is never null: its counts add up to the number of matches, so it is counted
-        # even when not asked for.
-        fields = list(dict.fromkeys(["kind", *counters]))
-        if where:
-            # Evaluated once into a temporary table, then grouped per facet.
-            source: Any = (
-                select(*(DOCUMENTS.c[f] for f in fields)).where(*where).cte("matches")
-            ).prefix_with("MATERIALIZED")
-        else:
-            # Everything: each GROUP BY reads its own small index, in order.
-            source = DOCUMENTS
-        parts = [
-            select(literal(i).label("facet"), source.c[f].label("value"), func.count().label("n"))
-            .where(source.c[f].is_not(None))
-            .group_by(source.c[f])
-            for i, f in enumerate(fields)
-        ]
-        total = 0
-        for facet, value, n in self.session.execute(union_all(*parts)):
-            if fields[facet] in counters:
-                counters[fields[facet]][value] += n
-            if fields[facet] == "kind":
-                total += n
-        return total
 
     def suggest(self, prefix: str, limit: int = 10) -> list[str]:
         """Up to `limit` distinct names starting with the prefix (or its pinyin)."""
