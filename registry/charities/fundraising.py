@@ -138,18 +138,14 @@ class FundraisingSteps:
         charity.public_fundraising = True
         charity.qualification_granted_on = day
         charity.qualification_revoked_on = None
-        self._touch(charity)
-        self.session.flush()
-        self.audit.record(
+        return self._changed(
             actor,
             Action.QUALIFICATION_DECIDE,
-            "charity",
-            organisation.uscc,
+            charity,
             before,
-            _columns(charity, qualification=_columns(qualification)),
+            FeedOperation.UPDATED,
+            qualification=qualification,
         )
-        self._publish(charity, FeedOperation.UPDATED)
-        return charity
 
     def revoke_qualification(
         self, actor: Actor, uscc: str, reason: str, revoked_on: date | None = None
@@ -174,18 +170,14 @@ class FundraisingSteps:
             )
         before = _columns(charity)
         self._end_qualification(charity, qualification, day, reason, actor)
-        self._touch(charity)
-        self.session.flush()
-        self.audit.record(
+        return self._changed(
             actor,
             Action.QUALIFICATION_DECIDE,
-            "charity",
-            organisation.uscc,
+            charity,
             before,
-            _columns(charity, qualification=_columns(qualification)),
+            FeedOperation.UPDATED,
+            qualification=qualification,
         )
-        self._publish(charity, FeedOperation.UPDATED)
-        return charity
 
     # -- fundraising plans --------------------------------------------------------------
 

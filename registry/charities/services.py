@@ -456,17 +456,26 @@ class CharityService(FundraisingSteps):
         charity.status = CharityStatus(kind.value)
         charity.lost_on = day
         charity.loss_reason = reason
+        return self._changed(
+            actor, Action.CHARITY_WITHDRAW, charity, before, FeedOperation.REMOVED, loss=loss
+        )
+
+    def _changed(
+        self,
+        actor: Actor,
+        action: Action,
+        charity: Charity,
+        before: dict[str, Any],
+        operation: FeedOperation,
+        **beside: Any,
+    ) -> Charity:
+        """The charity's new version: audited with the records written `beside` it (their
+        columns as flushed) and published to the feed."""
         self._touch(charity)
         self.session.flush()
-        self.audit.record(
-            actor,
-            Action.CHARITY_WITHDRAW,
-            "charity",
-            organisation.uscc,
-            before,
-            _columns(charity, loss=_columns(loss)),
-        )
-        self._publish(charity, FeedOperation.REMOVED)
+        after = _columns(charity, **{name: _columns(row) for name, row in beside.items()})
+        self.audit.record(actor, action, "charity", charity.organisation.uscc, before, after)
+        self._publish(charity, operation)
         return charity
 
     def _touch(self, charity: Charity) -> None:
